@@ -1,0 +1,1 @@
+"""prodops: a keyboard-first terminal workspace for product operations."""
