@@ -1,0 +1,1 @@
+"""Settings and paths; `load` is import-cheap, `settings` holds the pydantic model behind it."""

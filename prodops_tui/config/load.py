@@ -1,0 +1,143 @@
+"""Load validated settings fast: pydantic runs only when the file or environment changed."""
+
+import getpass
+import hashlib
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prodops_tui.config import paths
+
+_SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSPHRASE")
+_PASSWORD_IN_URL = re.compile(r"://[^/@:]*:[^/@]+@")
+
+
+class ConfigError(Exception):
+    """A config problem, said in one line."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace resolved to its database."""
+
+    name: str
+    url: str
+    read_only: bool
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings as plain data (cheap to import and to pass around)."""
+
+    actor: str
+    default_workspace: str
+    workspaces: dict[str, dict[str, Any]]
+    keymap: dict[str, str]
+    theme: str
+    source: Path
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor or getpass.getuser()
+
+    def workspace(self, name: str | None = None) -> Workspace:
+        """The named workspace; `default` and `demo-*` exist without being configured."""
+        chosen = name or self.default_workspace
+        entry = self.workspaces.get(chosen)
+        if entry is None and chosen != "default" and not chosen.startswith("demo-"):
+            known = ", ".join(sorted({"default", *self.workspaces})) or "default"
+            raise ConfigError(f"unknown workspace {chosen!r} (known: {known})")
+        entry = entry or {}
+        url = entry.get("url") or f"sqlite:///{paths.workspace_db(chosen)}"
+        return Workspace(chosen, url, bool(entry.get("read_only", False)))
+
+
+def _settings_env() -> dict[str, str]:
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key.startswith("PRODOPS_")
+        and not any(marker in key for marker in _SECRET_MARKERS)
+        and key not in {"PRODOPS_CONFIG", "PRODOPS_DATA_DIR", "PRODOPS_CACHE_DIR"}
+    }
+
+
+def _fingerprint(source: Path) -> str:
+    try:
+        stat = source.stat()
+        file_part = f"{source.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
+    except FileNotFoundError:
+        file_part = f"{source}:absent"
+    env_part = json.dumps(sorted(_settings_env().items()))
+    return hashlib.sha256(f"{file_part}|{env_part}".encode()).hexdigest()
+
+
+def _validate(source: Path) -> dict[str, Any]:
+    if source.exists():
+        try:
+            with source.open("rb") as handle:
+                tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {source}: {exc}") from None
+    from pydantic import ValidationError
+
+    from prodops_tui.config.settings import validate
+
+    try:
+        return validate(source if source.exists() else None)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "config"
+        raise ConfigError(f"invalid config value in {source}: {where}: {first['msg']}") from None
+
+
+def _read_cache(cache: Path, key: str) -> dict[str, Any] | None:
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(stored, dict) and stored.get("key") == key:
+        values = stored.get("values")
+        return values if isinstance(values, dict) else None
+    return None
+
+
+def _holds_password(values: dict[str, Any]) -> bool:
+    urls = (str(entry.get("url", "")) for entry in values["workspaces"].values())
+    return any(_PASSWORD_IN_URL.search(url) for url in urls)
+
+
+def _write_cache(cache: Path, key: str, values: dict[str, Any]) -> None:
+    if _holds_password(values):
+        return  # never copy a secret into another file
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"key": key, "values": values}), encoding="utf-8")
+        temporary.chmod(0o600)
+        temporary.replace(cache)
+    except OSError:
+        return  # the cache only saves time; without it we validate every start
+
+
+def load_config() -> Config:
+    """Settings from the config file and `PRODOPS_*` variables, validated."""
+    source = paths.config_file()
+    cache = paths.cache_dir() / "settings.json"
+    key = _fingerprint(source)
+    values = _read_cache(cache, key)
+    if values is None:
+        values = _validate(source)
+        _write_cache(cache, key, values)
+    return Config(
+        actor=values["actor"],
+        default_workspace=values["default_workspace"],
+        workspaces=values["workspaces"],
+        keymap=values["keymap"],
+        theme=values["theme"],
+        source=source,
+    )
