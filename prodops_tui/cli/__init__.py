@@ -43,6 +43,9 @@ class _OneLineErrors(click.Group):
             return super().invoke(ctx)
         except (ConfigError, StoreError) as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 @click.group(cls=_OneLineErrors, invoke_without_command=True)
