@@ -1,0 +1,177 @@
+"""Engine set-up: SQLite pragmas and BEGIN IMMEDIATE, PostgreSQL via psycopg 3.
+
+RELIABILITY.md §2: WAL + busy_timeout + synchronous=FULL + foreign keys, the DB-API connection in
+autocommit mode so SQLAlchemy's `begin` event decides how a transaction starts, and no SQLite
+file on a network filesystem.
+"""
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool, QueuePool
+
+from prodops_tui.store.errors import StoreError, mask_url
+
+__all__ = ["StoreError", "mask_url"]
+
+CONNECT_TIMEOUT_S = 5
+BUSY_TIMEOUT_MS = 5000
+NETWORK_FS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "lustre", "gpfs", "ceph", "glusterfs", "9p"}
+)
+
+
+def one_line(exc: BaseException, url: str = "") -> str:
+    """The first line of an exception's message, with the URL's password masked."""
+    inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = str(inner).strip().splitlines()[0] if str(inner).strip() else type(inner).__name__
+    password = _password_of(url)
+    if password:
+        text = text.replace(password, "***")
+    return mask_url(text)
+
+
+def _password_of(url: str) -> str:
+    match = re.search(r"://[^:/@\s]*:(?P<pw>[^@\s]*)@", url)
+    return match.group("pw") if match else ""
+
+
+def dialect_of(url: str) -> str:
+    """`sqlite` or `postgresql` from a workspace URL; StoreError for anything else."""
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql"
+    raise StoreError(
+        f"unsupported workspace URL {mask_url(url)!r}: use sqlite:/// or postgresql://"
+    )
+
+
+def sqlite_path(url: str) -> Path:
+    """The database file of a `sqlite:///path` URL (four slashes for an absolute path)."""
+    rest = url.split(":", 1)[1]
+    if not rest.startswith("///") or len(rest) <= 3:
+        raise StoreError(f"a SQLite workspace URL needs a file path: {url!r}")
+    return Path(rest[3:].split("?", 1)[0]).expanduser()
+
+
+def network_filesystem(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The filesystem type holding `path` if it is a network (or FUSE) filesystem, else None."""
+    try:
+        table = mounts.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    real = os.path.realpath(path)
+    best, fstype = "", ""
+    for line in table.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = real == point or real.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fstype = point, parts[2]
+    network = fstype in NETWORK_FS or fstype == "fuse" or fstype.startswith("fuse.")
+    return fstype if network else None
+
+
+def postgres_engine(url: str, *, read_only: bool) -> Engine:
+    """A pooled psycopg 3 engine that fails fast (5 s) on a bad host."""
+    args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S}
+    if read_only:
+        args["options"] = "-c default_transaction_read_only=on"
+    driver = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+    return create_engine(driver, pool_pre_ping=True, connect_args=args)
+
+
+def sqlite_engine(path: Path, *, read_only: bool) -> Engine:
+    """A pooled SQLite engine with the recipe's pragmas; writes begin IMMEDIATE."""
+
+    def connect() -> sqlite3.Connection:
+        if read_only:
+            target, uri = f"{path.resolve().as_uri()}?mode=ro", True
+        else:
+            target, uri = str(path), False
+        return sqlite3.connect(
+            target, uri=uri, isolation_level=None, check_same_thread=False, timeout=5
+        )
+
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+    event.listen(engine, "connect", _sqlite_pragmas(read_only))
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    return engine
+
+
+def _sqlite_pragmas(read_only: bool) -> Any:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return on_connect
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def preflight_sqlite(path: Path, *, read_only: bool, create: bool) -> None:
+    """Refuse, before touching anything, a path SQLite must not or cannot use."""
+    fstype = network_filesystem(path.parent if not path.exists() else path)
+    if fstype:
+        raise StoreError(
+            f"{path.parent} is on a network filesystem ({fstype}); SQLite needs a local disk. "
+            "Use a postgresql:// workspace URL to share a workspace."
+        )
+    if path.exists():
+        _check_sqlite_file(path)
+    elif read_only or not create:
+        raise StoreError(f"no workspace database at {path}")
+    else:
+        _make_directory(path.parent)
+    if not read_only and not os.access(path.parent, os.W_OK):
+        raise StoreError(f"cannot write in {path.parent}: permission denied")
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a prodops workspace (not a SQLite database, or corrupt)")
+
+
+def _make_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from None
+
+
+def probe_engine(path: Path) -> Engine:
+    """A read-only engine that creates no file: `immutable` unless a live WAL must be read."""
+    wal = path.with_name(path.name + "-wal")
+    flag = "mode=ro" if wal.exists() else "immutable=1"
+    target = f"{path.resolve().as_uri()}?{flag}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(target, uri=True, isolation_level=None, check_same_thread=False)
+
+    return create_engine("sqlite://", creator=connect, poolclass=NullPool)

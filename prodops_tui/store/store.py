@@ -1,0 +1,264 @@
+"""The write side of the workspace: open (with safety checks and migrations), bulk upserts,
+write transactions and the outbox. Reads for the UI live in `reads` (plain DB-API)."""
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import SQLModel
+
+from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.store import outbox
+from prodops_tui.store.engine import (
+    StoreError,
+    dialect_of,
+    mask_url,
+    one_line,
+    postgres_engine,
+    preflight_sqlite,
+    probe_engine,
+    sqlite_engine,
+    sqlite_path,
+)
+from prodops_tui.store.migrate import check_workspace, head_revision, upgrade
+
+__all__ = ["Store", "StoreError"]
+
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "issue": ("id",),
+    "feedback": ("id",),
+    "experiment": ("id",),
+    "tool": ("id",),
+    "org": ("id",),
+    "connection": ("id",),
+    "outbox": ("id",),
+    "triage_session": ("id",),
+    "workspace_meta": ("key",),
+    "sync_state": ("connection_id", "stream"),
+    "evidence": ("feedback_id", "issue_id"),
+    "saved_view": ("screen", "name"),
+}
+SKIP_UNCHANGED = frozenset({"issue", "feedback"})
+"""Tables whose upsert skips rows whose remote `updated` did not move forward."""
+MIGRATION_LOCK = 7_270_001
+"""PostgreSQL advisory lock id serialising migrations of one database."""
+
+
+class Store:
+    """One workspace database: SQLite file or PostgreSQL database."""
+
+    def __init__(self, url: str, engine: Engine, *, read_only: bool) -> None:
+        self.url = url
+        self.read_only = read_only
+        self.dialect = engine.dialect.name
+        self._engine = engine
+        self._statements: dict[tuple[str, tuple[str, ...]], Insert] = {}
+
+    @classmethod
+    def open(cls, url: str, *, read_only: bool = False, create: bool = True) -> "Store":
+        """Open (creating and upgrading unless read-only) a workspace; StoreError if unusable."""
+        dialect = dialect_of(url)
+        try:
+            if dialect == "sqlite":
+                engine = _open_sqlite(sqlite_path(url), read_only=read_only, create=create)
+            else:
+                engine = _open_postgres(url, read_only=read_only)
+        except StoreError:
+            raise
+        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"cannot open workspace {mask_url(url)}: {one_line(exc, url)}"
+            ) from None
+        return cls(url, engine, read_only=read_only)
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite), rolled back on any exception."""
+        if self.read_only:
+            raise StoreError("the workspace is open read-only")
+        with self._engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                yield conn
+                trans.commit()
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    def upsert(self, table: str, rows: Iterable[Mapping[str, Any]], *, batch: int = 500) -> int:
+        """Insert or update rows on the table's natural key, one transaction per batch.
+
+        Only the columns present in a row are updated (local-only fields survive a sync);
+        issue/feedback rows whose `updated` did not move forward are skipped. Returns the number
+        of rows inserted or changed."""
+        if table not in NATURAL_KEYS:
+            raise StoreError(f"no upsert for table {table!r}")
+        target = SQLModel.metadata.tables[table]
+        written = 0
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, max(batch, 1))):
+            with self.write() as conn:
+                for columns, group in _group_by_columns(chunk).items():
+                    written += self._execute(conn, target, columns, group)
+        return written
+
+    def _execute(
+        self, conn: Connection, target: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
+    ) -> int:
+        """Run one grouped upsert; the rows actually written (psycopg's executemany rowcount is
+        not summed, so PostgreSQL counts the RETURNING rows of its batched VALUES)."""
+        result = conn.execute(self._statement(target, columns), rows)
+        if self.dialect == "postgresql":
+            return len(result.fetchall())
+        return max(result.rowcount, 0)
+
+    def _statement(self, target: Table, columns: tuple[str, ...]) -> Insert:
+        cache_key = (target.name, columns)
+        if cache_key not in self._statements:
+            self._statements[cache_key] = _upsert_statement(self.dialect, target, columns)
+        return self._statements[cache_key]
+
+    def enqueue(
+        self,
+        conn: Connection,
+        *,
+        target: str,
+        op: str,
+        payload: dict[str, Any],
+        base_version: str,
+        actor: str,
+    ) -> str:
+        """Add an outbox row in the caller's write transaction; returns its UUID."""
+        return outbox.enqueue(
+            conn, target=target, op=op, payload=payload, base_version=base_version, actor=actor
+        )
+
+    def lease_outbox(self, owner: str, limit: int, lease_seconds: int) -> list[dict[str, Any]]:
+        """Lease up to `limit` due outbox rows to `owner` for `lease_seconds`."""
+        with self.write() as conn:
+            return outbox.lease(
+                conn, dialect=self.dialect, owner=owner, limit=limit, lease_seconds=lease_seconds
+            )
+
+    def finish_outbox(
+        self,
+        id: str,
+        state: str,
+        error: str = "",
+        remote_id: str = "",
+        *,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Close a leased outbox row (done/conflict/rejected) or return it to pending."""
+        with self.write() as conn:
+            outbox.finish(conn, id, state, error=error, remote_id=remote_id, retry_at=retry_at)
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self._engine.dispose()
+
+
+def _rollback(conn: Connection) -> None:
+    """Roll back after a failed body or commit; drop the connection if even that fails, so no
+    half-open transaction is committed later by the pool's next user (ghost commit)."""
+    try:
+        conn.rollback()
+        raw = conn.connection.dbapi_connection
+        if isinstance(raw, sqlite3.Connection) and raw.in_transaction:
+            raw.rollback()
+    except Exception:  # the original error is the one to report
+        conn.invalidate()
+
+
+def _group_by_columns(
+    chunk: list[Mapping[str, Any]],
+) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in chunk:
+        groups.setdefault(tuple(sorted(row)), []).append(dict(row))
+    return groups
+
+
+def _upsert_statement(dialect: str, target: Table, columns: tuple[str, ...]) -> Insert:
+    unknown = [c for c in columns if c not in target.c]
+    if unknown:
+        raise StoreError(f"unknown column(s) for {target.name}: {', '.join(unknown)}")
+    keys = NATURAL_KEYS[target.name]
+    stmt = (sqlite_insert if dialect == "sqlite" else pg_insert)(target)
+    updates: dict[str, Any] = {
+        c: stmt.excluded[c] for c in columns if c not in keys and c not in ("seq", "id")
+    }
+    if "version" in target.c and updates:
+        updates["version"] = target.c.version + 1
+    where = None
+    if target.name in SKIP_UNCHANGED and "updated" in columns:
+        where = stmt.excluded.updated > target.c.updated
+    upsert = (
+        stmt.on_conflict_do_update(index_elements=list(keys), set_=updates, where=where)
+        if updates
+        else stmt.on_conflict_do_nothing(index_elements=list(keys))
+    )
+    return upsert.returning(target.c[keys[0]]) if dialect == "postgresql" else upsert
+
+
+def _open_sqlite(path: Path, *, read_only: bool, create: bool) -> Engine:
+    preflight_sqlite(path, read_only=read_only, create=create)
+    created = not path.exists()
+    where = str(path)
+    if not created and path.stat().st_size > 0:
+        probe = probe_engine(path)
+        try:
+            with probe.connect() as conn:
+                check_workspace(conn, read_only=read_only, where=where)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"{path} is not a prodops workspace (corrupt or unreadable: {one_line(exc)})"
+            ) from None
+        finally:
+            probe.dispose()
+    engine = sqlite_engine(path, read_only=read_only)
+    try:
+        _migrate(engine, read_only=read_only, where=where)
+    except BaseException:
+        engine.dispose()
+        if created:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return engine
+
+
+def _open_postgres(url: str, *, read_only: bool) -> Engine:
+    engine = postgres_engine(url, read_only=read_only)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"cannot connect to PostgreSQL at {mask_url(url)}: {one_line(exc, url)}"
+        ) from None
+    try:
+        _migrate(engine, read_only=read_only, where=mask_url(url))
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _migrate(engine: Engine, *, read_only: bool, where: str) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql" and not read_only:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        revision = check_workspace(conn, read_only=read_only, where=where)
+        if not read_only and revision != head_revision():
+            upgrade(conn)
