@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool, QueuePool
 
@@ -104,9 +104,20 @@ def sqlite_engine(path: Path, *, read_only: bool) -> Engine:
 
     engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
     event.listen(engine, "connect", _sqlite_pragmas(read_only))
-    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+    event.listen(engine, "begin", _sqlite_begin(read_only))
     return engine
+
+
+READ_OPTION = "prodops_read"
+"""Execution option marking a connection whose transactions only read (plain BEGIN)."""
+
+
+def _sqlite_begin(read_only: bool) -> Any:
+    def on_begin(conn: Connection) -> None:
+        reading = read_only or conn.get_execution_options().get(READ_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    return on_begin
 
 
 def _sqlite_pragmas(read_only: bool) -> Any:

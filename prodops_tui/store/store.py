@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.store import outbox
 from prodops_tui.store.engine import (
+    READ_OPTION,
     StoreError,
     dialect_of,
     mask_url,
@@ -93,6 +94,14 @@ class Store:
             except BaseException:
                 _rollback(conn)
                 raise
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One read transaction (plain BEGIN: it never takes SQLite's write lock)."""
+        with self._engine.connect() as conn:
+            conn.execution_options(**{READ_OPTION: True})
+            with conn.begin():
+                yield conn
 
     def upsert(self, table: str, rows: Iterable[Mapping[str, Any]], *, batch: int = 500) -> int:
         """Insert or update rows on the table's natural key, one transaction per batch.

@@ -1,0 +1,77 @@
+"""Shared database fixtures: a fresh SQLite file, a fresh PostgreSQL database, or both.
+
+PostgreSQL tests run against the server named by PRODOPS_TEST_PG_URL (e.g.
+postgresql://prodops:prodops@127.0.0.1:5432/postgres); each test gets its own database, dropped
+afterwards. Without the variable they are skipped, unless PRODOPS_REQUIRE_PG=1 makes that a
+failure (CI).
+"""
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from prodops_tui.store.store import Store
+
+PG_ENV = "PRODOPS_TEST_PG_URL"
+
+
+def _admin_dsn(url: str) -> str:
+    """A libpq DSN for psycopg from a SQLAlchemy-style URL."""
+    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql://", url)
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """The URL of a not-yet-existing SQLite workspace file in the test's tmp_path."""
+    return f"sqlite:///{tmp_path / 'workspace.db'}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    server = os.environ.get(PG_ENV, "")
+    if not server:
+        if os.environ.get("PRODOPS_REQUIRE_PG") == "1":
+            pytest.fail(f"{PG_ENV} is not set but PRODOPS_REQUIRE_PG=1")
+        pytest.skip(f"{PG_ENV} is not set")
+    import psycopg
+
+    name = f"prodops_test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(_admin_dsn(server), autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(server, name)
+    finally:
+        with psycopg.connect(_admin_dsn(server), autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator["Store"]:
+    """An open, migrated workspace on each dialect."""
+    from prodops_tui.store.store import Store
+
+    opened = Store.open(db_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
