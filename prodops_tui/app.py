@@ -1,0 +1,130 @@
+"""ProdOpsApp: wires the workspace's read path to one mode per area, and the global keys."""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.pilot import Pilot
+
+from prodops_tui.screens.backlog import BacklogScreen
+from prodops_tui.screens.calendar import CalendarScreen
+from prodops_tui.screens.commands import MODE_TITLES, ProdOpsCommands
+from prodops_tui.screens.help import HelpScreen, KeyHelp
+from prodops_tui.screens.home import HomeScreen
+from prodops_tui.screens.inbox import InboxScreen
+from prodops_tui.screens.inventory import ToolsScreen
+from prodops_tui.store.reads import Reader
+from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.workspace import Workspace, utc_now
+
+MODE_ORDER = tuple(MODE_TITLES)
+SCREENS_BY_MODE = {
+    "home": HomeScreen,
+    "backlog": BacklogScreen,
+    "inbox": InboxScreen,
+    "calendar": CalendarScreen,
+    "tools": ToolsScreen,
+}
+
+
+class ProdOpsApp(App[None]):
+    """The prodops workspace: Home, Backlog, Inbox, Calendar and Tools over the local cache."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "prodops"
+    COMMANDS = App.COMMANDS | {ProdOpsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(f"f{n}", f"switch_mode('{mode}')", MODE_TITLES[mode], id=f"mode.{mode}")
+            for n, mode in enumerate(MODE_ORDER, 2)
+        ),
+        Binding("question_mark", "help", "Keys", tooltip="Keys of this screen", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        workspace: str = "default",
+        read_only: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__()
+        self.reader = Reader(url)
+        self.workspace = Workspace(self.reader, workspace, read_only, clock)
+        for mode, screen in SCREENS_BY_MODE.items():
+            self.add_mode(mode, partial(screen, self.workspace))
+        self.sub_title = workspace
+
+    def on_mount(self) -> None:
+        self.switch_mode("home")
+
+    def on_unmount(self) -> None:
+        self.reader.close()
+
+    def _step_mode(self, step: int) -> None:
+        index = MODE_ORDER.index(self.current_mode) if self.current_mode in MODE_ORDER else 0
+        self.switch_mode(MODE_ORDER[(index + step) % len(MODE_ORDER)])
+
+    def action_next_mode(self) -> None:
+        self._step_mode(1)
+
+    def action_previous_mode(self) -> None:
+        self._step_mode(-1)
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_sort_next(self) -> None:
+        for table in self.screen.query(PagedTable):
+            table.action_cycle_sort()
+
+    def action_sort_reverse(self) -> None:
+        for table in self.screen.query(PagedTable):
+            table.action_flip_sort()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            title = MODE_TITLES.get(self.current_mode, self.current_mode)
+            self.push_screen(HelpScreen(title, self.key_help()))
+
+    def key_help(self) -> list[KeyHelp]:
+        """Every action reachable from the focused widget up to the app, keys merged per action."""
+        merged: dict[tuple[str, str], list[str]] = {}
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if binding.description:
+                slot = (binding.description, binding.id or binding.action)
+                merged.setdefault(slot, []).append(self.get_key_display(binding) or key)
+        return [
+            KeyHelp(" ".join(dict.fromkeys(keys)), description, binding_id)
+            for (description, binding_id), keys in merged.items()
+        ]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Return once no worker is left, including workers started by workers."""
+    while pilot.app.workers:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def save_screens(url: str, out_dir: Path, size: tuple[int, int] = (120, 36)) -> list[Path]:
+    """Run the app headless and write `<out_dir>/<mode>.svg` for every mode."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = ProdOpsApp(url, workspace="demo")
+    paths: list[Path] = []
+    async with app.run_test(size=size) as pilot:
+        for mode in MODE_ORDER:
+            await app.switch_mode(mode)
+            await settle(pilot)
+            await pilot.pause()
+            await settle(pilot)
+            saved = app.save_screenshot(filename=f"{mode}.svg", path=str(out_dir))
+            paths.append(Path(saved))
+    return paths

@@ -1,0 +1,77 @@
+"""Backlog: the cached Jira issues, newest first, with the selected issue's description."""
+
+from textual.content import Content
+
+from prodops_tui.screens.list_screen import ListScreen, ListSpec
+from prodops_tui.store.reads import ListQuery, Row
+from prodops_tui.widgets.columns import ColumnSpec, count, minute, number
+from prodops_tui.widgets.safe_text import safe_text, safe_value
+from prodops_tui.widgets.workspace import Workspace
+
+COLUMNS = (
+    ColumnSpec("key", "Key", 9),
+    ColumnSpec("type", "Type", 8),
+    ColumnSpec("summary", "Summary", 24, flex=True),
+    ColumnSpec("status", "Status", 11),
+    ColumnSpec("priority", "Priority", 8),
+    ColumnSpec("assignee", "Assignee", 12),
+    ColumnSpec("labels", "Labels", 12),
+    ColumnSpec("score", "Score", 6, align="right", formatter=number),
+    ColumnSpec("evidence_count", "Evid.", 5, align="right", formatter=count),
+    ColumnSpec("updated", "Updated", 16, formatter=minute),
+)
+DETAIL = ListQuery(
+    "issue",
+    (
+        "key",
+        "summary",
+        "type",
+        "status",
+        "priority",
+        "assignee",
+        "labels",
+        "triage_state",
+        "estimate",
+        "score",
+        "evidence_count",
+        "description_md",
+    ),
+)
+
+
+def render_issue(row: Row) -> Content:
+    """The issue's headline facts, then its description as plain text."""
+    _, key, summary, kind, status, priority, assignee, labels, triage, estimate, score, ev, md = row
+    facts = [
+        ("Type", kind),
+        ("Status", status),
+        ("Priority", priority),
+        ("Assignee", assignee),
+        ("Labels", labels),
+        ("Triage", triage),
+        ("Estimate", estimate),
+        ("Score", score),
+        ("Evidence", ev),
+    ]
+    lines = [
+        Content.assemble(
+            safe_text(key).stylize("bold $text-accent"), " ", safe_text(summary).stylize("bold")
+        )
+    ]
+    lines += [
+        Content.assemble((f"{label:<9}", "$text-muted"), safe_value(value))
+        for label, value in facts
+        if value not in (None, "")
+    ]
+    lines += [Content(""), safe_value(md)]
+    return Content("\n").join(lines)
+
+
+class BacklogScreen(ListScreen):
+    """Every cached issue, filterable by the full-text index, with its description beside it."""
+
+    CSS_PATH = "backlog.tcss"
+
+    def __init__(self, workspace: Workspace) -> None:
+        query = ListQuery("issue", tuple(c.key for c in COLUMNS))
+        super().__init__(workspace, ListSpec(query, COLUMNS, DETAIL, render_issue, "issues"))

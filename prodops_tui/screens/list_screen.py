@@ -1,0 +1,124 @@
+"""ListScreen: the shape every list area shares (filter line, table, detail pane, status)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from prodops_tui.store.reads import ListQuery, Reader
+from prodops_tui.widgets.columns import ColumnSpec
+from prodops_tui.widgets.detail_pane import DetailPane, Render
+from prodops_tui.widgets.filter_bar import FilterBar
+from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.status_bar import StatusBar
+from prodops_tui.widgets.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What one list screen shows: its query, columns and detail pane."""
+
+    query: ListQuery
+    columns: Sequence[ColumnSpec]
+    detail_query: ListQuery
+    render_detail: Render
+    noun: str
+    """What the rows are called in the status bar."""
+    searchable: bool = True
+    """Whether the store has a full-text index for this table (`/` filters it)."""
+    summary: Callable[[Reader], Content] | None = None
+    """A line under the list computed from the whole table (in a worker)."""
+
+
+class ListScreen(Screen[None]):
+    """A filterable, sortable list of one table with the highlighted row in full beside it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter as you type", id="list.filter"),
+        Binding(
+            "d",
+            "toggle_detail",
+            "Details",
+            tooltip="Show or hide the detail pane",
+            id="list.detail",
+        ),
+        Binding("escape", "focus_list", "Back to list", show=False, id="list.back"),
+        Binding("tab", "app.next_mode", "Next screen", show=False, id="mode.next"),
+        Binding(
+            "shift+tab", "app.previous_mode", "Previous screen", show=False, id="mode.previous"
+        ),
+    ]
+
+    table = getters.query_one(PagedTable)
+    filter_bar = getters.query_one(FilterBar)
+    detail = getters.query_one(DetailPane)
+    status = getters.query_one(StatusBar)
+
+    def __init__(self, workspace: Workspace, spec: ListSpec) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.spec = spec
+
+    def compose(self) -> ComposeResult:
+        reader = self.workspace.reader
+        yield FilterBar(reader)
+        with Vertical(id="list-body"):
+            yield PagedTable(reader, self.spec.query, self.spec.columns)
+            yield DetailPane(reader, self.spec.detail_query, self.spec.render_detail)
+        yield Label("", id="list-summary")
+        yield StatusBar(self.workspace)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.status.noun = self.spec.noun
+        self.query_one("#list-summary", Label).display = self.spec.summary is not None
+        self.table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.spec.searchable if action == "filter" else True
+
+    def action_filter(self) -> None:
+        self.filter_bar.open()
+
+    def action_focus_list(self) -> None:
+        self.table.focus()
+
+    def action_toggle_detail(self) -> None:
+        self.detail.display = not self.detail.display
+
+    @on(FilterBar.SearchChanged)
+    def search_list(self, event: FilterBar.SearchChanged) -> None:
+        self.table.set_query(replace(self.table.list_query, search=event.text))
+
+    @on(FilterBar.Done)
+    def return_to_list(self) -> None:
+        self.table.focus()
+
+    @on(PagedTable.Loaded)
+    def show_size(self, event: PagedTable.Loaded) -> None:
+        self.status.rows = event.total
+        if self.spec.summary is not None:
+            self.summarise(self.spec.summary)
+        if event.table.list_query.search:
+            self.filter_bar.count_matches(event.table.list_query)
+
+    @on(PagedTable.RowHighlighted)
+    def follow_cursor(self, event: PagedTable.RowHighlighted) -> None:
+        self.detail.show(event.seq)
+
+    @on(PagedTable.RowSelected)
+    def read_detail(self) -> None:
+        self.detail.display = True
+        self.detail.focus()
+
+    @work(thread=True, exclusive=True, group="summary")
+    def summarise(self, summary: Callable[[Reader], Content]) -> None:
+        line = summary(self.workspace.reader)
+        self.app.call_from_thread(self.query_one("#list-summary", Label).update, line)

@@ -1,0 +1,106 @@
+"""FilterBar: `/` filter-as-you-type over the full-text index of the list below it."""
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Label
+
+from prodops_tui.store.reads import ListQuery, Reader
+
+DEBOUNCE = 0.1
+"""Seconds of quiet typing before the list is asked again."""
+MIN_CHARS = 2
+
+
+class FilterBar(Horizontal):
+    """A search line that narrows the list as you type and shows how many rows match."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear filter", id="filter.clear"),
+    ]
+    DEFAULT_CSS = """
+    FilterBar {
+        height: 1;
+        display: none;
+        background: $boost;
+        &.-open { display: block; }
+        & > Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
+        & > #filter-count { width: auto; min-width: 14; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    class SearchChanged(Message):
+        """The text to search for changed ("" = no search)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Done(Message):
+        """The user left the filter line (Enter keeps the filter, Escape clears it)."""
+
+    def __init__(self, reader: Reader, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.reader = reader
+        self._timer: Timer | None = None
+        self._sent = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter: words match as prefixes", compact=True)
+        yield Label("", id="filter-count")
+
+    @property
+    def text(self) -> str:
+        return self.query_one(Input).value
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self.query_one(Input).focus()
+
+    def action_clear(self) -> None:
+        self.query_one(Input).value = ""
+        self._send("")
+        self.remove_class("-open")
+        self.post_message(self.Done())
+
+    @on(Input.Changed)
+    def schedule_search(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self._send_typed)
+
+    @on(Input.Submitted)
+    def keep_search(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._send_typed()
+        if not self.text:
+            self.remove_class("-open")
+        self.post_message(self.Done())
+
+    def _send_typed(self) -> None:
+        text = self.text.strip()
+        self._send(text if len(text) >= MIN_CHARS else "")
+
+    def _send(self, text: str) -> None:
+        if text != self._sent:
+            self._sent = text
+            self.query_one("#filter-count", Label).update("")
+            self.post_message(self.SearchChanged(text))
+
+    @work(thread=True, exclusive=True, group="filter-count")
+    def count_matches(self, query: ListQuery) -> None:
+        """Show the exact number of matches (the list itself is capped at the newest N)."""
+        total = self.reader.count(query)
+        self.app.call_from_thread(self._show_count, query.search, total)
+
+    def _show_count(self, search: str, total: int) -> None:
+        if search == self._sent:
+            noun = "match" if total == 1 else "matches"
+            self.query_one("#filter-count", Label).update(Content(f"{total:,} {noun}"))

@@ -1,0 +1,19 @@
+"""The only path for remote strings into the UI: literal text, no markup or control codes."""
+
+import re
+
+from textual.content import Content
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_text(remote: str) -> Content:
+    """A remote string as literal text: no markup, control codes or bidi overrides."""
+    return Content(_UNSAFE.sub("\ufffd", remote))
+
+
+def safe_value(value: object) -> Content:
+    """Any cached value as literal text; None becomes empty."""
+    if value is None:
+        return Content("")
+    return safe_text(value if isinstance(value, str) else str(value))

@@ -1,0 +1,102 @@
+"""StatusBar: workspace, read-only badge, freshness per source and the current list's size."""
+
+from datetime import UTC, datetime, timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Label
+
+from prodops_tui.widgets.safe_text import safe_text
+from prodops_tui.widgets.workspace import Workspace
+
+STALE_AFTER = timedelta(hours=24)
+"""A source not synced for this long is marked stale."""
+REFRESH_SECONDS = 60.0
+
+
+def age(then: datetime, now: datetime) -> str:
+    """A short human age: 45s, 5m, 3h, 2d."""
+    seconds = max(int((now - then).total_seconds()), 0)
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO timestamp from the store, read as UTC when it carries no zone."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class StatusBar(Horizontal):
+    """One line at the bottom of every screen saying where the data comes from and how old it is."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        & > Label { width: auto; padding: 0 1; }
+        & > #status-workspace { color: $text-primary; text-style: bold; }
+        & > #status-badge { display: none; background: $warning; color: $background; }
+        & > #status-badge.-on { display: block; }
+        & > #status-freshness { width: 1fr; }
+    }
+    """
+
+    rows: reactive[int | None] = reactive(None)
+    """Rows in the list the screen shows; None on screens without a list."""
+    noun: reactive[str] = reactive("rows")
+
+    def __init__(self, workspace: Workspace, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.workspace = workspace
+
+    def compose(self) -> ComposeResult:
+        yield Label(safe_text(self.workspace.name), id="status-workspace")
+        yield Label(
+            "READ-ONLY", id="status-badge", classes="-on" if self.workspace.read_only else ""
+        )
+        yield Label("", id="status-freshness")
+        yield Label("", id="status-rows")
+
+    def on_mount(self) -> None:
+        self.load_freshness()
+        self.set_interval(REFRESH_SECONDS, self.load_freshness)
+
+    def watch_rows(self, rows: int | None) -> None:
+        text = "" if rows is None else f"{rows:,} {self.noun}"
+        self.query_one("#status-rows", Label).update(Content(text))
+
+    @work(thread=True, exclusive=True, group="status")
+    def load_freshness(self) -> None:
+        sources = self.workspace.reader.freshness()
+        summary = self.workspace.reader.summary(self.workspace.today())
+        self.app.call_from_thread(self._show_freshness, sources, summary)
+
+    def _show_freshness(
+        self, sources: list[tuple[str, str | None]], summary: dict[str, int]
+    ) -> None:
+        now = self.workspace.clock()
+        stale = "$text-warning"
+        parts: list[Content] = []
+        for kind, last in sources:
+            if last is None:
+                parts.append(Content.assemble(safe_text(kind), (" never synced", stale)))
+                continue
+            moment = parse_moment(last)
+            when = f" {age(moment, now)} ago"
+            style = stale if now - moment > STALE_AFTER else ""
+            parts.append(Content.assemble(safe_text(kind), (when, style)))
+        queued = summary.get("outbox_pending", 0)
+        conflicts = summary.get("outbox_conflict", 0)
+        if queued:
+            parts.append(Content(f"{queued:,} edits queued"))
+        if conflicts:
+            parts.append(Content.assemble((f"{conflicts:,} conflicts", "$text-error")))
+        line = Content(" · ").join(parts)
+        self.query_one("#status-freshness", Label).update(line)

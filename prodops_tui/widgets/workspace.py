@@ -1,0 +1,25 @@
+"""What every screen is given: the read path, the workspace's name and mode, and a clock."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from prodops_tui.store.reads import Reader
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The open workspace as the UI sees it."""
+
+    reader: Reader
+    name: str = "default"
+    read_only: bool = False
+    clock: Callable[[], datetime] = utc_now
+    """Injected so screenshots and snapshot tests show a fixed "now"."""
+
+    def today(self) -> date:
+        return self.clock().date()
