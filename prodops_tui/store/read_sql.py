@@ -1,0 +1,292 @@
+"""SQL text for the fast read path: allow-listed tables and columns, no SQLAlchemy."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SEARCH_CAP = 10_000
+"""How many of the newest matches (highest `seq`) a full-text search keeps."""
+
+Params = list[object]
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """One list as a screen asks for it: columns, order, search text and equality filters."""
+
+    table: str
+    columns: tuple[str, ...]
+    order: tuple[tuple[str, bool], ...] = ()
+    search: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What the read path may touch in one table: its columns and how to present them."""
+
+    name: str
+    kinds: Mapping[str, str]
+    """Column -> kind: "" text, "int", "float", "bool", "dt", "date", "list" (of str), "json"."""
+    nullable: frozenset[str]
+    default_order: tuple[tuple[str, bool], ...]
+    computed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Computed column -> (kind, SQL expression over the table alias `{a}`)."""
+    fts: bool = False
+
+
+def _cols(spec: str) -> dict[str, str]:
+    """Parse "name:kind name ..." (kind omitted = text) into a mapping."""
+    kinds: dict[str, str] = {}
+    for part in spec.split():
+        name, _, kind = part.partition(":")
+        kinds[name] = kind
+    return kinds
+
+
+_EVIDENCE = "(SELECT count(*) FROM evidence e WHERE e.{col} = {a}.id)"
+_ORG = "(SELECT o.{col} FROM org o WHERE o.id = {a}.org_id)"
+
+TABLES: dict[str, TableSpec] = {
+    "issue": TableSpec(
+        name="issue",
+        kinds=_cols(
+            "seq:int id connection_id key project type summary description_adf:json "
+            "description_md status status_category priority assignee labels:list "
+            "estimate:float usage_event created:dt updated:dt deleted:bool version:int "
+            "triage_state snoozed_until:dt reach:float impact:float confidence:float "
+            "effort:float score:float"
+        ),
+        nullable=frozenset(
+            [
+                "connection_id",
+                "description_adf",
+                "estimate",
+                "created",
+                "snoozed_until",
+                "reach",
+                "impact",
+                "confidence",
+                "effort",
+                "score",
+            ]
+        ),
+        default_order=(("updated", True),),
+        computed={"evidence_count": ("int", _EVIDENCE.replace("{col}", "issue_id"))},
+        fts=True,
+    ),
+    "feedback": TableSpec(
+        name="feedback",
+        kinds=_cols(
+            "seq:int id kind external_id connection_id requester requester_email org_id "
+            "channel subject body tags:list score:int created:dt updated:dt updated_stamp "
+            "state snoozed_until:dt version:int"
+        ),
+        nullable=frozenset(["connection_id", "org_id", "score", "created", "snoozed_until"]),
+        default_order=(("updated", True),),
+        computed={
+            "org_name": ("", _ORG.replace("{col}", "name")),
+            "org_tier": ("", _ORG.replace("{col}", "tier")),
+            "org_arr": ("float", _ORG.replace("{col}", "arr")),
+            "linked_issues": ("int", _EVIDENCE.replace("{col}", "feedback_id")),
+        },
+        fts=True,
+    ),
+    "experiment": TableSpec(
+        name="experiment",
+        kinds=_cols(
+            "seq:int id source name design status owner surface flag_key primary_metric "
+            "hypothesis namespace_start:float namespace_end:float traffic_pct:float audience "
+            "variations:json regions:list bucket_hours:int treated_geos:list donor_geos:list "
+            "start:date end:date results:json updated:dt"
+        ),
+        nullable=frozenset(["bucket_hours", "start", "end", "updated"]),
+        default_order=(("start", True),),
+    ),
+    "tool": TableSpec(
+        name="tool",
+        kinds=_cols(
+            "seq:int id name category owner seats_bought:int seats_used:int "
+            "monthly_cost:float renewal_date:date connection_id status notes"
+        ),
+        nullable=frozenset(["renewal_date", "connection_id"]),
+        default_order=(("name", False),),
+    ),
+}
+
+_UNFILTERABLE = frozenset({"list", "json"})
+
+
+def table_spec(table: str) -> TableSpec:
+    """The spec of an allow-listed table, or ValueError."""
+    spec = TABLES.get(table)
+    if spec is None:
+        raise ValueError(f"unknown table for the read path: {table!r}")
+    return spec
+
+
+def column_kind(spec: TableSpec, column: str) -> str:
+    """The kind of a real or computed column, or ValueError if it is not allow-listed."""
+    if column in spec.kinds:
+        return spec.kinds[column]
+    if column in spec.computed:
+        return spec.computed[column][0]
+    raise ValueError(f"unknown column {column!r} for table {spec.name!r}")
+
+
+def column_sql(spec: TableSpec, column: str, alias: str = "t") -> str:
+    """The SQL expression of a validated column under a table alias."""
+    column_kind(spec, column)
+    if column in spec.computed:
+        return spec.computed[column][1].replace("{a}", alias)
+    return f'{alias}."{column}"'
+
+
+def select_list(spec: TableSpec, columns: tuple[str, ...]) -> str:
+    """`t.seq` followed by the requested columns."""
+    return ", ".join(["t.seq", *(column_sql(spec, c) for c in columns)])
+
+
+def order_sql(spec: TableSpec, order: tuple[tuple[str, bool], ...], dialect: str) -> str:
+    """ORDER BY terms with `seq` as tie-break; NULLs sort as on SQLite on both dialects."""
+    terms = order or spec.default_order
+    parts: list[str] = []
+    for column, descending in terms:
+        direction = "DESC" if descending else "ASC"
+        nulls = ""
+        if dialect == "postgresql" and (column in spec.nullable or column in spec.computed):
+            nulls = " NULLS LAST" if descending else " NULLS FIRST"
+        parts.append(f"{column_sql(spec, column)} {direction}{nulls}")
+    if all(column != "seq" for column, _ in terms):
+        parts.append("t.seq DESC" if terms[-1][1] else "t.seq ASC")
+    return ", ".join(parts)
+
+
+def _filter_value(kind: str, column: str, value: str) -> object:
+    if kind in _UNFILTERABLE:
+        raise ValueError(f"column {column!r} cannot be filtered by equality")
+    if kind == "bool":
+        return value.strip().lower() in {"1", "true", "yes", "y", "on"}
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    return value
+
+
+def filters_sql(
+    spec: TableSpec, filters: tuple[tuple[str, str], ...], alias: str
+) -> tuple[list[str], Params]:
+    """Equality conditions with their parameters."""
+    conditions: list[str] = []
+    params: Params = []
+    for column, value in filters:
+        kind = column_kind(spec, column)
+        conditions.append(f"{column_sql(spec, column, alias)} = ?")
+        params.append(_filter_value(kind, column, value))
+    return conditions, params
+
+
+def validate(q: ListQuery) -> TableSpec:
+    """Check every table and column name of a query against the allow-list."""
+    spec = table_spec(q.table)
+    for column in (*q.columns, *(c for c, _ in q.order), *(c for c, _ in q.filters)):
+        column_kind(spec, column)
+    return spec
+
+
+def search_words(spec: TableSpec, text: str) -> list[str]:
+    """The prefix terms of a search, or none when the table has no index or text is < 2 chars."""
+    if not spec.fts or len(text.strip()) < 2:
+        return []
+    return _WORD.findall(text)
+
+
+def _match(words: list[str], dialect: str) -> str:
+    if dialect == "sqlite":
+        return " ".join(f'"{word}"*' for word in words)
+    # PostgreSQL's parser reads "PROD-4" as 'prod' and '-4': a number also matches its negative.
+    return " & ".join(
+        f"({word}:* | -{word}:*)" if word.isdigit() else f"{word}:*" for word in words
+    )
+
+
+def _hits(spec: TableSpec, q: ListQuery, words: list[str], dialect: str) -> tuple[str, Params]:
+    """Seqs of the newest SEARCH_CAP matches that also pass the filters."""
+    conditions, params = filters_sql(spec, q.filters, "h")
+    match = _match(words, dialect)
+    cap = f"LIMIT {SEARCH_CAP}"
+    if dialect == "postgresql":
+        where = " AND ".join(["h.search_vector @@ to_tsquery('simple', ?)", *conditions])
+        return f"SELECT h.seq FROM {spec.name} h WHERE {where} ORDER BY h.seq DESC {cap}", [
+            match,
+            *params,
+        ]
+    fts = f"{spec.name}_fts"
+    if not conditions:
+        return f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC {cap}", [match]
+    where = " AND ".join([f"{fts} MATCH ?", *conditions])
+    join = f"{fts} JOIN {spec.name} h ON h.seq = {fts}.rowid"
+    return f"SELECT {fts}.rowid FROM {join} WHERE {where} ORDER BY {fts}.rowid DESC {cap}", [
+        match,
+        *params,
+    ]
+
+
+def where_sql(spec: TableSpec, q: ListQuery, dialect: str) -> tuple[str, Params]:
+    """The WHERE clause of a list (filters, or the capped search hits, which include them)."""
+    words = search_words(spec, q.search)
+    if words:
+        hits, params = _hits(spec, q, words, dialect)
+        return f"WHERE t.seq IN ({hits})", params
+    conditions, params = filters_sql(spec, q.filters, "t")
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+def seqs_sql(q: ListQuery, dialect: str, limit: int | None) -> tuple[str, Params]:
+    """Seqs of a list in display order, optionally limited."""
+    spec = validate(q)
+    where, params = where_sql(spec, q, dialect)
+    sql = f"SELECT t.seq FROM {spec.name} t {where} ORDER BY {order_sql(spec, q.order, dialect)}"
+    if limit is None:
+        return sql, params
+    return f"{sql} LIMIT ?", [*params, limit]
+
+
+def page_sql(q: ListQuery, dialect: str, limit: int) -> tuple[str, Params]:
+    """The first `limit` rows; computed columns are evaluated for those rows only."""
+    spec = validate(q)
+    inner, params = seqs_sql(q, dialect, limit)
+    order = order_sql(spec, q.order, dialect)
+    cols = select_list(spec, q.columns)
+    return f"SELECT {cols} FROM {spec.name} t WHERE t.seq IN ({inner}) ORDER BY {order}", params
+
+
+def rows_sql(q: ListQuery, dialect: str, count: int) -> str:
+    """Rows for `count` seqs (SQLite: `count` placeholders; PostgreSQL: one array parameter)."""
+    spec = validate(q)
+    cols = select_list(spec, q.columns)
+    if dialect == "postgresql":
+        return f"SELECT {cols} FROM {spec.name} t WHERE t.seq = ANY(?)"
+    marks = ", ".join("?" * count)
+    return f"SELECT {cols} FROM {spec.name} t WHERE t.seq IN ({marks})"
+
+
+def count_sql(q: ListQuery, dialect: str) -> tuple[str, Params]:
+    """The exact number of rows in a list (a search's count is not capped)."""
+    spec = validate(q)
+    words = search_words(spec, q.search)
+    conditions, params = filters_sql(spec, q.filters, "t")
+    if words:
+        match = _match(words, dialect)
+        fts = f"{spec.name}_fts"
+        if dialect == "sqlite" and not conditions:
+            return f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [match]
+        if dialect == "sqlite":
+            test = f"t.seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+        else:
+            test = "t.search_vector @@ to_tsquery('simple', ?)"
+        conditions, params = [test, *conditions], [match, *params]
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    return f"SELECT count(*) FROM {spec.name} t{where}", params

@@ -1,0 +1,292 @@
+"""The UI's fast read path on the plain DB-API drivers: pages, counts, id snapshots, summaries.
+
+Importing this module must stay cheap (no SQLAlchemy, SQLModel, pydantic or httpx): screens
+read their first page through it before the first frame (PERFORMANCE.md rule 1).
+"""
+
+import json
+import os
+import sqlite3
+import threading
+from array import array
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from prodops_tui.models.enums import (
+    ExperimentStatus,
+    FeedbackState,
+    OutboxState,
+    StatusCategory,
+    ToolStatus,
+    TriageState,
+)
+from prodops_tui.store.errors import StoreError, mask_url
+from prodops_tui.store.read_sql import (
+    SEARCH_CAP,
+    ListQuery,
+    column_kind,
+    count_sql,
+    page_sql,
+    rows_sql,
+    seqs_sql,
+    validate,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["SEARCH_CAP", "ListQuery", "Reader", "Row"]
+
+Row = tuple[Any, ...]
+"""`seq`, then the values of the query's columns, dates as ISO text, string lists joined."""
+
+_CHUNK = 500
+
+
+def _datetime_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC) if value.tzinfo is not None else value
+        return utc.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)[:19].replace("T", " ")
+
+
+def _date_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10]
+
+
+def _json_value(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _list_text(value: Any) -> str | None:
+    items = _json_value(value)
+    if items is None:
+        return None
+    return ", ".join(str(item) for item in items)
+
+
+def _bool_value(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "dt": _datetime_text,
+    "date": _date_text,
+    "list": _list_text,
+    "json": _json_value,
+    "bool": _bool_value,
+}
+
+
+def _normaliser(q: ListQuery) -> Callable[[Sequence[Any]], Row] | None:
+    """A function turning a driver row into a `Row`, or None when the row needs no change."""
+    spec = validate(q)
+    steps = [
+        (index, _CONVERTERS[kind])
+        for index, column in enumerate(q.columns, start=1)
+        if (kind := column_kind(spec, column)) in _CONVERTERS
+    ]
+    if not steps:
+        return None
+
+    def normalise(row: Sequence[Any]) -> Row:
+        values = list(row)
+        for index, convert in steps:
+            values[index] = convert(values[index])
+        return tuple(values)
+
+    return normalise
+
+
+def _target(url: str) -> tuple[str, str]:
+    """(dialect, file path or libpq URL) of a workspace URL."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///").split("?", 1)[0]
+        if path in ("", ":memory:"):
+            raise StoreError("the read path needs a workspace file, not an in-memory database")
+        return "sqlite", path
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.split("+", 1)[0] in ("postgresql", "postgres"):
+        return "postgresql", f"postgresql://{rest}"
+    raise StoreError(f"unsupported workspace URL: {mask_url(url)}")
+
+
+def _first_line(exc: BaseException, secret: str | None = None) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line.replace(secret, "***") if secret else line
+
+
+def _summary_sql(dialect: str, today: date) -> tuple[str, list[Any], list[str]]:
+    """One statement counting everything the Home screen shows."""
+
+    def soon(days: int) -> list[Any]:
+        window = (today, today + timedelta(days))
+        return list(window) if dialect == "postgresql" else [day.isoformat() for day in window]
+
+    retired = ToolStatus.RETIRED.value
+    renewals = "SELECT count(*) FROM tool WHERE status <> ? AND renewal_date BETWEEN ? AND ?"
+    parts: list[tuple[str, str, list[Any]]] = [
+        ("issues", "SELECT count(*) FROM issue WHERE NOT deleted", []),
+        (
+            "issues_untriaged",
+            "SELECT count(*) FROM issue WHERE triage_state = ? AND NOT deleted"
+            " AND status_category <> ?",
+            [TriageState.UNTRIAGED.value, StatusCategory.DONE.value],
+        ),
+        ("feedback", "SELECT count(*) FROM feedback", []),
+        (
+            "feedback_new",
+            "SELECT count(*) FROM feedback WHERE state = ?",
+            [FeedbackState.NEW.value],
+        ),
+        (
+            "experiments_running",
+            "SELECT count(*) FROM experiment WHERE status = ?",
+            [ExperimentStatus.RUNNING.value],
+        ),
+        ("experiments", "SELECT count(*) FROM experiment", []),
+        ("tools", "SELECT count(*) FROM tool", []),
+        ("renewals_30", renewals, [retired, *soon(30)]),
+        ("renewals_90", renewals, [retired, *soon(90)]),
+        (
+            "outbox_pending",
+            "SELECT count(*) FROM outbox WHERE state IN (?, ?)",
+            [OutboxState.PENDING.value, OutboxState.INFLIGHT.value],
+        ),
+        (
+            "outbox_conflict",
+            "SELECT count(*) FROM outbox WHERE state = ?",
+            [OutboxState.CONFLICT.value],
+        ),
+    ]
+    sql = "SELECT " + ", ".join(f"({part}) AS {name}" for name, part, _ in parts)
+    params = [param for _, _, values in parts for param in values]
+    return sql, params, [name for name, _, _ in parts]
+
+
+_FRESHNESS_SQL = (
+    "SELECT c.kind, max(s.last_success_at) FROM connection c"
+    " LEFT JOIN sync_state s ON s.connection_id = c.id GROUP BY c.id, c.kind ORDER BY c.kind, c.id"
+)
+
+
+class Reader:
+    """Read-only access to a workspace for list screens: one DB-API connection per thread."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect, self._target = _target(url)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[Any] = []
+        self._generation = 0
+        self._errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def first_page(self, q: ListQuery, limit: int = 256) -> list[Row]:
+        """The first `limit` rows of a list in display order."""
+        sql, params = page_sql(q, self.dialect, limit)
+        return self._normalised(q, self._fetch(sql, params))
+
+    def count(self, q: ListQuery) -> int:
+        """How many rows the list has (exact, also for searches)."""
+        sql, params = count_sql(q, self.dialect)
+        return int(self._fetch(sql, params)[0][0])
+
+    def snapshot(self, q: ListQuery, cap: int | None = None) -> "array[int]":
+        """Seqs of the whole list in display order (searches: the newest SEARCH_CAP matches)."""
+        sql, params = seqs_sql(q, self.dialect, cap)
+        return array("q", [row[0] for row in self._fetch(sql, params)])
+
+    def rows(self, q: ListQuery, seqs: Sequence[int]) -> list[Row]:
+        """Rows for those seqs in the given order; seqs no longer present are skipped."""
+        found: dict[int, Row] = {}
+        for start in range(0, len(seqs), _CHUNK):
+            chunk = [int(seq) for seq in seqs[start : start + _CHUNK]]
+            sql = rows_sql(q, self.dialect, len(chunk))
+            params: list[Any] = [chunk] if self.dialect == "postgresql" else list(chunk)
+            found.update((row[0], row) for row in self._fetch(sql, params))
+        return self._normalised(q, [found[seq] for seq in seqs if seq in found])
+
+    def summary(self, today: date | None = None) -> dict[str, int]:
+        """Counts for the Home screen; renewals fall within 30/90 days from `today` (inclusive)."""
+        sql, params, keys = _summary_sql(self.dialect, today or date.today())
+        values = self._fetch(sql, params)[0]
+        return {key: int(value) for key, value in zip(keys, values, strict=True)}
+
+    def freshness(self) -> list[tuple[str, str | None]]:
+        """(connection kind, last successful sync of any of its streams) for each connection."""
+        return [(str(kind), _datetime_text(at)) for kind, at in self._fetch(_FRESHNESS_SQL, [])]
+
+    def close(self) -> None:
+        """Close the connections of every thread; later calls open new ones."""
+        with self._lock:
+            connections, self._open = self._open, []
+            self._generation += 1
+        for connection in connections:
+            connection.close()
+
+    def _normalised(self, q: ListQuery, rows: list[Any]) -> list[Row]:
+        normalise = _normaliser(q)
+        if normalise is None:
+            return [tuple(row) for row in rows]
+        return [normalise(row) for row in rows]
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        connection = self._connection()
+        if self.dialect == "postgresql":
+            sql = sql.replace("?", "%s")
+        try:
+            return list(connection.execute(sql, params).fetchall())
+        except self._errors as exc:
+            raise StoreError(f"cannot read the workspace: {_first_line(exc)}") from exc
+
+    def _connection(self) -> Any:
+        held = getattr(self._local, "held", None)
+        if held is not None and held[0] == self._generation and not getattr(held[1], "closed", 0):
+            return held[1]
+        connection = self._connect()
+        with self._lock:
+            self._open.append(connection)
+            self._local.held = (self._generation, connection)
+        return connection
+
+    def _connect(self) -> Any:
+        if self.dialect == "postgresql":
+            return self._connect_postgresql()
+        if not os.path.exists(self._target):
+            raise StoreError(f"workspace not found: {self._target}")
+        try:
+            connection = sqlite3.connect(
+                self._target, timeout=5.0, check_same_thread=False, isolation_level=None
+            )
+            connection.execute("PRAGMA busy_timeout=5000")
+            connection.execute("PRAGMA query_only=1")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the workspace: {_first_line(exc)}") from exc
+        return connection
+
+    def _connect_postgresql(self) -> "psycopg.Connection[tuple[Any, ...]]":
+        import psycopg  # only PostgreSQL workspaces pay for the driver
+
+        self._errors = (psycopg.Error,)
+        try:
+            return psycopg.connect(
+                self._target,
+                autocommit=True,
+                connect_timeout=5,
+                options="-c default_transaction_read_only=on",
+            )
+        except psycopg.Error as exc:
+            secret = urlsplit(self._target).password
+            raise StoreError(f"cannot connect to PostgreSQL: {_first_line(exc, secret)}") from exc
