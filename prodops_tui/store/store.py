@@ -2,14 +2,15 @@
 write transactions and the outbox. Reads for the UI live in `reads` (plain DB-API)."""
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import JSON, Connection, Engine, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -117,6 +118,7 @@ class Store:
         while chunk := list(islice(iterator, max(batch, 1))):
             with self.write() as conn:
                 for columns, group in _group_by_columns(chunk).items():
+                    _fill_json_defaults(target, columns, group)
                     written += self._execute(conn, target, columns, group)
         return written
 
@@ -195,6 +197,34 @@ def _group_by_columns(
     for row in chunk:
         groups.setdefault(tuple(sorted(row)), []).append(dict(row))
     return groups
+
+
+@cache
+def _json_defaults(table: str) -> dict[str, Callable[[], Any]]:
+    """Factories for the table's NOT NULL JSON columns, which have no SQL-side default."""
+    for mapper in SQLModel._sa_registry.mappers:
+        model = mapper.class_
+        if getattr(model, "__tablename__", None) != table:
+            continue
+        return {
+            name: field.default_factory
+            for name, field in model.model_fields.items()
+            if field.default_factory is not None
+            and name in mapper.local_table.c
+            and isinstance(mapper.local_table.c[name].type, JSON)
+            and not mapper.local_table.c[name].nullable
+        }
+    return {}
+
+
+def _fill_json_defaults(
+    target: Table, columns: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """Give new rows their empty JSON values; an update still only touches `columns`."""
+    missing = {c: f for c, f in _json_defaults(target.name).items() if c not in columns}
+    for row in rows:
+        for column, factory in missing.items():
+            row[column] = factory()
 
 
 def _upsert_statement(dialect: str, target: Table, columns: tuple[str, ...]) -> Insert:
