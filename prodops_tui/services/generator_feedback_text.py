@@ -14,6 +14,7 @@ from prodops_tui.services.generator_text import (
     CSAT_BAD,
     CSAT_GOOD,
     GENERIC_LINES,
+    GENERIC_OPENERS,
     GENERIC_SUBJECTS,
     GREETINGS,
     IMPORT_LINES,
@@ -56,8 +57,9 @@ def ticket_text(spec: Spec, rng: random.Random, issue_index: int, line: int, nam
         extra.insert(0, link_line(issue, line))
         tags = [PROJECTS[issue.project][1].lower(), "bug" if issue.is_bug else "feature-request"]
     else:
-        subject = pick(rng, GENERIC_SUBJECTS)
-        extra.append(pick(rng, GENERIC_LINES))
+        topic = int(rng.random() * len(GENERIC_SUBJECTS))
+        subject = GENERIC_SUBJECTS[topic]
+        extra.insert(0, GENERIC_OPENERS[topic])
         tags = rng.sample(TICKET_TAGS, rng.randint(1, 2))
     first_name = name.split(" ", 1)[0]
     body = f"{pick(rng, GREETINGS)}\n\n{' '.join(extra)}\n\n{pick(rng, SIGNOFFS)}\n{first_name}"

@@ -117,6 +117,16 @@ GENERIC_SUBJECTS = word_list("""Question about my invoice | How do I add a teamm
     Data deletion request | Upgrade options for our team | Integration with Salesforce
     Two-factor authentication help | Our trial is ending soon | Wrong company name on receipt
     Moving to annual billing""")
+GENERIC_OPENERS = word_list("""I have a question about the latest invoice we received.
+    How can I invite a new colleague to our workspace? | I cannot find where to export our data.
+    The password reset email never arrives in my inbox. | Please change our billing contact.
+    We are stuck integrating with your API. | Do you offer a discount for nonprofits?
+    My account got locked after a few failed logins. | Where can I see how much we use?
+    Please delete all data of a former employee. | We want to upgrade our plan for more seats.
+    Is there an integration with Salesforce? | I lost my phone and cannot pass two-factor login.
+    Our trial ends next week and we need more time. | The receipt shows our old company name.
+    We would like to switch to annual billing.""")
+"""One opening sentence per entry of GENERIC_SUBJECTS, in the same order."""
 GENERIC_LINES = word_list("""I could not find this in the help centre.
     Our finance team needs this sorted before month end.
     I attached a screenshot to show what I mean. | Happy to jump on a call if that helps.

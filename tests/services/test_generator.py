@@ -18,6 +18,7 @@ from prodops_tui.models.tables import (
     Tool,
 )
 from prodops_tui.services.generator import SIZES, TABLE_ORDER, Company, generate
+from prodops_tui.services.generator_text import GENERIC_OPENERS, GENERIC_SUBJECTS
 
 TODAY = date(2026, 5, 1)
 NOW = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
@@ -234,3 +235,10 @@ def test_orgs_have_skewed_tiers_and_consistent_arr(
         low, high = ceilings[row["tier"]]
         assert low <= row["arr"] <= high
     assert len({r["name"] for r in tables["org"]}) == len(tables["org"])
+
+
+def test_generic_tickets_open_on_their_subject(tables: dict[str, list[dict[str, Any]]]) -> None:
+    assert len(GENERIC_OPENERS) == len(GENERIC_SUBJECTS)
+    openers = dict(zip(GENERIC_SUBJECTS, GENERIC_OPENERS, strict=True))
+    generic = [r for r in tables["feedback"] if r["subject"] in openers]
+    assert generic and all(openers[r["subject"]] in r["body"] for r in generic)
