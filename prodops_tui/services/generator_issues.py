@@ -48,6 +48,8 @@ _BUG_PRIORITY_WEIGHTS = tuple(accumulate((10, 30, 40, 15, 5)))
 _OTHER_PRIORITY_WEIGHTS = tuple(accumulate((3, 15, 55, 20, 7)))
 _POINTS = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0)
 _LABEL_COUNTS = (0, 0, 1, 1, 1, 2, 3)
+_UNSCORED = dict.fromkeys(("reach", "impact", "confidence", "effort", "score"))
+"""Score inputs stay empty: scoring derives them from evidence later."""
 _OTHER_TRIAGE = (TriageState.ACCEPTED, TriageState.SNOOZED, TriageState.DECLINED)
 
 
@@ -167,11 +169,7 @@ def _issue_row(
         "version": 1,
         "triage_state": str(triage),
         "snoozed_until": utc(now + rng.randint(3, 21) * DAY) if triage == "snoozed" else None,
-        "reach": None,
-        "impact": None,
-        "confidence": None,
-        "effort": None,
-        "score": None,
+        **_UNSCORED,
     }
 
 
