@@ -1,4 +1,5 @@
-"""Alembic, configured in code: the scripts ship inside the package, so it works from a wheel."""
+"""Opening a workspace safely, and Alembic configured in code (the scripts ship inside the
+package, so it works from a wheel)."""
 
 from functools import cache
 from pathlib import Path
@@ -8,9 +9,20 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
-from prodops_tui.store.engine import StoreError
+from prodops_tui.store.engine import (
+    StoreError,
+    dialect_of,
+    mask_url,
+    one_line,
+    postgres_engine,
+    preflight_sqlite,
+    probe_engine,
+    sqlite_engine,
+    sqlite_path,
+)
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
 FTS_TABLES = ("issue_fts", "feedback_fts")
@@ -88,3 +100,68 @@ def _is_ours(connection: Connection, names: set[str]) -> bool:
         text("SELECT value FROM workspace_meta WHERE key = 'app'")
     ).scalar_one_or_none()
     return found == "prodops"
+
+
+MIGRATION_LOCK = 7_270_001
+"""PostgreSQL advisory lock id serialising migrations of one database."""
+
+
+def open_engine(url: str, *, read_only: bool, create: bool) -> Engine:
+    """An engine on a checked workspace, upgraded to head unless read-only (StoreError if not)."""
+    if dialect_of(url) == "sqlite":
+        return _open_sqlite(sqlite_path(url), read_only=read_only, create=create)
+    return _open_postgres(url, read_only=read_only)
+
+
+def _open_sqlite(path: Path, *, read_only: bool, create: bool) -> Engine:
+    preflight_sqlite(path, read_only=read_only, create=create)
+    created = not path.exists()
+    where = str(path)
+    if not created and path.stat().st_size > 0:
+        probe = probe_engine(path)
+        try:
+            with probe.connect() as conn:
+                check_workspace(conn, read_only=read_only, where=where)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"{path} is not a prodops workspace (corrupt or unreadable: {one_line(exc)})"
+            ) from None
+        finally:
+            probe.dispose()
+    engine = sqlite_engine(path, read_only=read_only)
+    try:
+        _migrate(engine, read_only=read_only, where=where)
+    except BaseException:
+        engine.dispose()
+        if created:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return engine
+
+
+def _open_postgres(url: str, *, read_only: bool) -> Engine:
+    engine = postgres_engine(url, read_only=read_only)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"cannot connect to PostgreSQL at {mask_url(url)}: {one_line(exc, url)}"
+        ) from None
+    try:
+        _migrate(engine, read_only=read_only, where=mask_url(url))
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _migrate(engine: Engine, *, read_only: bool, where: str) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql" and not read_only:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        revision = check_workspace(conn, read_only=read_only, where=where)
+        if not read_only and revision != head_revision():
+            upgrade(conn)

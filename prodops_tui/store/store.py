@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Engine, Table
@@ -19,19 +18,8 @@ from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.store import outbox
-from prodops_tui.store.engine import (
-    READ_OPTION,
-    StoreError,
-    dialect_of,
-    mask_url,
-    one_line,
-    postgres_engine,
-    preflight_sqlite,
-    probe_engine,
-    sqlite_engine,
-    sqlite_path,
-)
-from prodops_tui.store.migrate import check_workspace, head_revision, upgrade
+from prodops_tui.store.engine import READ_OPTION, StoreError, mask_url, one_line
+from prodops_tui.store.migrate import open_engine
 
 __all__ = ["Store", "StoreError"]
 
@@ -51,8 +39,6 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 }
 SKIP_UNCHANGED = frozenset({"issue", "feedback"})
 """Tables whose upsert skips rows whose remote `updated` did not move forward."""
-MIGRATION_LOCK = 7_270_001
-"""PostgreSQL advisory lock id serialising migrations of one database."""
 
 
 class Store:
@@ -68,12 +54,8 @@ class Store:
     @classmethod
     def open(cls, url: str, *, read_only: bool = False, create: bool = True) -> "Store":
         """Open (creating and upgrading unless read-only) a workspace; StoreError if unusable."""
-        dialect = dialect_of(url)
         try:
-            if dialect == "sqlite":
-                engine = _open_sqlite(sqlite_path(url), read_only=read_only, create=create)
-            else:
-                engine = _open_postgres(url, read_only=read_only)
+            engine = open_engine(url, read_only=read_only, create=create)
         except StoreError:
             raise
         except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
@@ -247,57 +229,3 @@ def _upsert_statement(dialect: str, target: Table, columns: tuple[str, ...]) -> 
         else stmt.on_conflict_do_nothing(index_elements=list(keys))
     )
     return upsert.returning(target.c[keys[0]]) if dialect == "postgresql" else upsert
-
-
-def _open_sqlite(path: Path, *, read_only: bool, create: bool) -> Engine:
-    preflight_sqlite(path, read_only=read_only, create=create)
-    created = not path.exists()
-    where = str(path)
-    if not created and path.stat().st_size > 0:
-        probe = probe_engine(path)
-        try:
-            with probe.connect() as conn:
-                check_workspace(conn, read_only=read_only, where=where)
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"{path} is not a prodops workspace (corrupt or unreadable: {one_line(exc)})"
-            ) from None
-        finally:
-            probe.dispose()
-    engine = sqlite_engine(path, read_only=read_only)
-    try:
-        _migrate(engine, read_only=read_only, where=where)
-    except BaseException:
-        engine.dispose()
-        if created:
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
-        raise
-    return engine
-
-
-def _open_postgres(url: str, *, read_only: bool) -> Engine:
-    engine = postgres_engine(url, read_only=read_only)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise StoreError(
-            f"cannot connect to PostgreSQL at {mask_url(url)}: {one_line(exc, url)}"
-        ) from None
-    try:
-        _migrate(engine, read_only=read_only, where=mask_url(url))
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
-
-
-def _migrate(engine: Engine, *, read_only: bool, where: str) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql" and not read_only:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-        revision = check_workspace(conn, read_only=read_only, where=where)
-        if not read_only and revision != head_revision():
-            upgrade(conn)

@@ -1,6 +1,7 @@
 """Store.upsert on both dialects: natural keys, skip-unchanged, local fields, full-text triggers."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -108,7 +109,7 @@ def test_composite_natural_keys(store: Store) -> None:
 
 
 def test_rows_with_different_columns_in_one_batch(store: Store) -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": "t1", "name": "Figma", "renewal_date": date(2024, 9, 1)},
         {"id": "t2", "name": "Miro"},
     ]
@@ -124,7 +125,8 @@ def test_unknown_table_or_column_is_refused(store: Store) -> None:
 
 
 def test_a_failing_batch_leaves_earlier_batches_committed(store: Store) -> None:
-    rows = [issue_row(1), issue_row(2), {"id": "jira:acme:3", "key": "PROD-3", "updated": None}]
+    broken = {"id": "jira:acme:3", "key": "PROD-3", "updated": None}
+    rows: list[dict[str, Any]] = [issue_row(1), issue_row(2), broken]
     with pytest.raises(Exception, match="(?i)null"):
         store.upsert("issue", rows, batch=2)
     assert scalar(store, "SELECT count(*) FROM issue") == 2
