@@ -10,13 +10,13 @@ from prodops_tui.widgets.workspace import Workspace
 
 COLUMNS = (
     ColumnSpec("key", "Key", 9),
-    ColumnSpec("type", "Type", 8),
-    ColumnSpec("summary", "Summary", 24, flex=True),
+    ColumnSpec("type", "Type", 7),
+    ColumnSpec("summary", "Summary", 20, flex=True),
     ColumnSpec("status", "Status", 11),
     ColumnSpec("priority", "Priority", 8),
     ColumnSpec("assignee", "Assignee", 12),
     ColumnSpec("labels", "Labels", 12),
-    ColumnSpec("score", "Score", 6, align="right", formatter=number),
+    ColumnSpec("score", "Score", 5, align="right", formatter=number),
     ColumnSpec("evidence_count", "Evid.", 5, align="right", formatter=count),
     ColumnSpec("updated", "Updated", 16, formatter=minute),
 )

@@ -1,0 +1,44 @@
+"""Snapshots of two screens of a fixed generated workspace (seed 7, fixed today and clock)."""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import pytest
+from textual.pilot import Pilot
+
+from prodops_tui.app import ProdOpsApp, settle
+from prodops_tui.services.demo import fill_workspace
+from prodops_tui.store.store import Store
+
+TODAY = date(2025, 3, 10)
+
+
+def clock() -> datetime:
+    return datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo_url(sqlite_url: str) -> str:
+    store = Store.open(sqlite_url)
+    try:
+        fill_workspace(store, "tiny", seed=7, today=TODAY)
+    finally:
+        store.close()
+    return sqlite_url
+
+
+def run_before(mode: str) -> Callable[[Pilot[None]], object]:
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.app.switch_mode(mode)
+        await settle(pilot)
+        await pilot.pause(0.2)  # the detail pane waits 50 ms for the cursor to rest
+        await settle(pilot)
+        await pilot.pause()
+
+    return visit
+
+
+@pytest.mark.parametrize("mode", ["home", "backlog"])
+def test_screen_snapshot(mode: str, demo_url: str, snap_compare: Callable[..., bool]) -> None:
+    app = ProdOpsApp(demo_url, workspace="demo", clock=clock)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before(mode))
