@@ -6,7 +6,14 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -51,7 +58,7 @@ def _progress(quiet: bool) -> Iterator[Report]:
         return
     columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), transient=False) as bars:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report(table: str, done: int, total: int) -> None:
             if table not in tasks:

@@ -33,4 +33,4 @@ def is_current_sqlite(url: str) -> bool:
         return False
     finally:
         connection.close()
-    return revision == (HEAD_REVISION,) and app == ("prodops",)
+    return bool(revision == (HEAD_REVISION,) and app == ("prodops",))

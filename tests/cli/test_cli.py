@@ -63,15 +63,19 @@ def test_empty_first_run_without_a_terminal_points_at_the_demo() -> None:
     assert not paths.workspace_db("default").exists()
 
 
-@pytest.mark.parametrize("content", [b"\x00garbage" * 4096, b"SQLite format 3\x00" + b"\xff" * 8000])
+@pytest.mark.parametrize(
+    "content", [b"\x00garbage" * 4096, b"SQLite format 3\x00" + b"\xff" * 8000]
+)
 def test_corrupt_database_is_refused_untouched(tmp_path: Path, content: bytes) -> None:
-    bad = tmp_path / "bad.db"
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    bad = folder / "bad.db"
     bad.write_bytes(content)
     _configure(f'[workspaces.bad]\nurl = "sqlite:///{bad}"\n')
     before = _digest(bad)
     _assert_one_line_error(_run("--workspace", "bad"), "")
     assert _digest(bad) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.db"]
+    assert sorted(p.name for p in folder.iterdir()) == ["bad.db"]
 
 
 def test_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:

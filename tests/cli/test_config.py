@@ -30,7 +30,7 @@ def test_file_values_and_named_workspaces() -> None:
     _write(
         'actor = "alice"\ndefault_workspace = "eu"\n'
         '[workspaces.eu]\nurl = "sqlite:////tmp/eu.db"\nread_only = true\n'
-        '[workspaces.us]\n'
+        "[workspaces.us]\n"
     )
     config = load_config()
     assert config.actor_name == "alice"
