@@ -5,13 +5,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from prodops_tui.config.load import ConfigError, Config, Workspace, load_config
+from prodops_tui.config.load import Config, ConfigError, Workspace, load_config
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 SIZES = ("tiny", "small", "medium", "large")
 
 
