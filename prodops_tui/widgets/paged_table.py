@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -19,12 +19,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import ListQuery, Reader, Row
 from prodops_tui.widgets.columns import ColumnSpec
+from prodops_tui.widgets.safe_text import safe_text
+from prodops_tui.widgets.table_view import TableView, one_line
 
 PAGE = 256
 """Rows per page read from the store."""
-CACHED_PAGES = 64
 GAP = 1
 DEFAULT_ORDER: dict[str, tuple[str, bool]] = {
     "issue": ("updated", True),
@@ -32,35 +34,6 @@ DEFAULT_ORDER: dict[str, tuple[str, bool]] = {
     "experiment": ("start", True),
     "tool": ("name", False),
 }
-
-
-@dataclass(eq=False)
-class _View:
-    """What the table shows for one query; swapped whole when the query changes."""
-
-    query: ListQuery
-    first: list[Row]
-    seqs: array[int] | None = None
-    pages: LRUCache[int, list[Row | None]] = field(default_factory=lambda: LRUCache(CACHED_PAGES))
-    loading: set[int] = field(default_factory=set)
-
-    @property
-    def total(self) -> int:
-        return len(self.first) if self.seqs is None else len(self.seqs)
-
-    def seq_at(self, index: int) -> int | None:
-        if self.seqs is not None:
-            return self.seqs[index] if 0 <= index < len(self.seqs) else None
-        return int(self.first[index][0]) if 0 <= index < len(self.first) else None
-
-
-def _one_line(cell: Content) -> Content:
-    """Line breaks and tabs as spaces (same length, so spans stay put)."""
-    plain = cell.plain
-    if "\n" not in plain and "\t" not in plain and "\r" not in plain:
-        return cell
-    flat = plain.replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    return Content(flat, list(cell.spans))
 
 
 class PagedTable(ScrollView, can_focus=True):
@@ -140,7 +113,7 @@ class PagedTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.reader = reader
         self.columns = tuple(columns)
-        self._view = _View(query, [])
+        self._view = TableView(query, [])
         self._widths = [c.width for c in self.columns]
         self._lines: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
         self._loaded = False
@@ -191,13 +164,16 @@ class PagedTable(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="table-load")
     def _load(self, query: ListQuery) -> None:
-        first = self.reader.first_page(query, PAGE)
-        view = _View(query, first)
-        self.app.call_from_thread(self._show_first, view)
-        seqs = self.reader.snapshot(query)
+        try:
+            view = TableView(query, self.reader.first_page(query, PAGE))
+            self.app.call_from_thread(self._show_first, view)
+            seqs = self.reader.snapshot(query)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, safe_text(str(error)), severity="error")
+            return
         self.app.call_from_thread(self._show_snapshot, view, seqs)
 
-    def _show_first(self, view: _View) -> None:
+    def _show_first(self, view: TableView) -> None:
         self._view = view
         self._loaded = False
         self._lines.clear()
@@ -205,7 +181,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._update_size()
         self.cursor = 0
 
-    def _show_snapshot(self, view: _View, seqs: array[int]) -> None:
+    def _show_snapshot(self, view: TableView, seqs: array[int]) -> None:
         if view is not self._view:
             return
         head = [int(row[0]) for row in view.first]
@@ -218,20 +194,20 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Loaded(self, view.total))
 
-    def _request_page(self, view: _View, page_no: int) -> None:
+    def _request_page(self, view: TableView, page_no: int) -> None:
         if page_no not in view.loading and view.seqs is not None:
             view.loading.add(page_no)
             self._load_page(view, page_no)
 
     @work(thread=True, group="table-page")
-    def _load_page(self, view: _View, page_no: int) -> None:
+    def _load_page(self, view: TableView, page_no: int) -> None:
         assert view.seqs is not None
         wanted = view.seqs[page_no * PAGE : (page_no + 1) * PAGE]
         by_seq = {int(row[0]): row for row in self.reader.rows(view.query, wanted)}
         page = [by_seq.get(seq) for seq in wanted]
         self.app.call_from_thread(self._show_page, view, page_no, page)
 
-    def _show_page(self, view: _View, page_no: int, page: list[Row | None]) -> None:
+    def _show_page(self, view: TableView, page_no: int, page: list[Row | None]) -> None:
         view.loading.discard(page_no)
         if view is self._view:
             view.pages[page_no] = page
@@ -369,7 +345,7 @@ class PagedTable(ScrollView, can_focus=True):
     def _strip(self, cells: Sequence[Content], base: Style) -> Strip:
         segments: list[Segment] = [Segment(" ", base.rich_style)]
         for column, width, cell in zip(self.columns, self._widths, cells, strict=False):
-            flat = _one_line(cell)
+            flat = one_line(cell)
             if column.align == "right":
                 fitted = flat.right(width, ellipsis=True)
             else:
