@@ -1,7 +1,6 @@
 """The `prodops` command line: builds objects, then runs the app or a headless command."""
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
