@@ -6,7 +6,7 @@ once and two runs with the same (size, seed, today) are identical.
 """
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from prodops_tui.services import (
@@ -124,5 +124,12 @@ class Company:
 
 
 def generate(size: str = "small", seed: int = 7, today: date | None = None) -> Company:
-    """The company of this size and seed, dated `today` (defaults to the real date)."""
-    return Company(Spec.build(size, seed, today or date.today()))
+    """The company of this size and seed, dated `today`.
+
+    Without `today` it is generated as of the current minute, so nothing in it lies in the
+    future; with it, output is the same on every run.
+    """
+    if today is not None:
+        return Company(Spec.build(size, seed, today))
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    return Company(Spec.build(size, seed, now.date(), now))

@@ -59,18 +59,20 @@ class Spec:
     n_feedback: int
     n_orgs: int
     n_experiments: int
+    pinned_now: datetime | None = None
 
     @classmethod
-    def build(cls, size: str, seed: int, today: date) -> "Spec":
+    def build(cls, size: str, seed: int, today: date, now: datetime | None = None) -> "Spec":
         if size not in SIZES:
             raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
         issues, feedback = SIZES[size]
-        return cls(size, seed, today, issues, feedback, max(10, issues // 10), EXPERIMENTS[size])
+        orgs = max(10, issues // 10)
+        return cls(size, seed, today, issues, feedback, orgs, EXPERIMENTS[size], now)
 
     @cached_property
     def now(self) -> datetime:
-        """The generator's "now": 08:30 UTC on `today`, so output never depends on the clock."""
-        return datetime.combine(self.today, time(8, 30), UTC)
+        """The generator's "now": the pinned moment, else 08:30 UTC on `today` (clock-free)."""
+        return self.pinned_now or datetime.combine(self.today, time(8, 30), UTC)
 
     @cached_property
     def now_ts(self) -> int:
