@@ -1,0 +1,174 @@
+"""Goals (b), (c), (d) headless: cursor keys and paging, filter-as-you-type and memory.
+
+Run as a script (one size per process, so its memory is the app's alone):
+    python benchmarks/interaction.py --size large --out result.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from common import peak_rss_mb, rss_mb, summarise
+from keys import repaint, rows_painted, timed_key, until
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+from workspace import ensure_workspace, sqlite_url
+
+from prodops_tui.app import ProdOpsApp
+from prodops_tui.widgets.paged_table import PagedTable
+
+SIZE = (120, 36)
+GAP = 0.06
+"""Seconds of rest after each key (longer than the detail pane's 50 ms delay), not timed."""
+WORD = "export"
+
+Target = Callable[[PagedTable], int]
+MOVES: dict[str, tuple[str, int, Target]] = {
+    "down": ("down", 50, lambda t: min(t.cursor + 1, t.total - 1)),
+    "up": ("up", 20, lambda t: max(t.cursor - 1, 0)),
+    "page_down": ("pagedown", 20, lambda t: min(t.cursor + max(t.size.height - 2, 1), t.total - 1)),
+    "end": ("end", 5, lambda t: t.total - 1),
+    "home": ("home", 5, lambda t: 0),
+}
+
+
+async def rest(pilot: Pilot[None]) -> None:
+    """Let the key's follow-up work (detail pane, page loads) finish before the next key."""
+    await asyncio.sleep(GAP)
+    await until(lambda: not pilot.app.workers)
+    await repaint(pilot)
+
+
+async def show_query(
+    pilot: Pilot[None], table: PagedTable, apply: Callable[[], None]
+) -> dict[str, float]:
+    """Time a (re)load of the table: first rows painted, then the full snapshot (Loaded)."""
+    started = time.perf_counter()
+    apply()
+    await until(lambda: table.total > 0 and not table.loaded)
+    first_rows = await rows_painted(pilot, table, started)
+    await until(lambda: table.loaded)
+    await repaint(pilot)
+    loaded = (time.perf_counter() - started) * 1000
+    await rest(pilot)
+    return {
+        "rows_painted_ms": round(first_rows, 1),
+        "loaded_ms": round(loaded, 1),
+        "rows": table.total,
+    }
+
+
+async def browse(pilot: Pilot[None], table: PagedTable) -> dict[str, Any]:
+    """Each move key N times: key -> cursor drawn, and key -> the viewport's rows drawn."""
+    results: dict[str, Any] = {}
+    for name, (key, count, target) in MOVES.items():
+        drawn, filled = [], []
+        for _ in range(count):
+            expected = target(table)
+            started = time.perf_counter()
+            drawn.append(await timed_key(pilot, key, lambda e=expected: table.cursor == e))
+            filled.append(await rows_painted(pilot, table, started))
+            await rest(pilot)
+        results[name] = {"drawn": summarise(drawn).as_dict(), "rows": summarise(filled).as_dict()}
+    return results
+
+
+async def filter_key(
+    pilot: Pilot[None], table: PagedTable, field: Input, count: Label, typed: str
+) -> dict[str, Any]:
+    """Type the last char of `typed`: echo drawn, then (>= 2 chars) rows, snapshot, count."""
+    started = time.perf_counter()
+    echo = await timed_key(pilot, typed[-1], lambda: field.value == typed)
+    step: dict[str, Any] = {"text": typed, "echo_ms": round(echo, 1)}
+    if len(typed) < 2:
+        return step
+
+    def since() -> float:
+        return round((time.perf_counter() - started) * 1000, 1)
+
+    await until(lambda: table.list_query.search == typed)
+    step["rows_painted_ms"] = round(await rows_painted(pilot, table, started), 1)
+    await until(lambda: table.loaded)
+    await repaint(pilot)
+    step["loaded_ms"] = since()
+    await until(lambda: bool(str(count.content)))
+    await repaint(pilot)
+    step["count_ms"] = since()
+    step["rows"] = table.total
+    return step
+
+
+async def type_filter(pilot: Pilot[None], table: PagedTable, word: str) -> list[dict[str, Any]]:
+    """Open `/`, type `word` one key at a time (waiting for each result) and time every key."""
+    field = pilot.app.screen.query_one(Input)
+    count = pilot.app.screen.query_one("#filter-count", Label)
+    await timed_key(pilot, "slash", lambda: field.has_focus)
+    await rest(pilot)
+    steps = []
+    for n in range(1, len(word) + 1):
+        steps.append(await filter_key(pilot, table, field, count, word[:n]))
+        await rest(pilot)
+    return steps
+
+
+def db_costs(app: ProdOpsApp, table: PagedTable, word: str) -> dict[str, float]:
+    """The store calls behind the filter, timed alone in this thread (ms)."""
+    query = replace(table.list_query, search=word)
+    costs: dict[str, float] = {}
+    for name, call in (
+        ("first_page", lambda: app.reader.first_page(query, 256)),
+        ("snapshot", lambda: app.reader.snapshot(query)),
+        ("count", lambda: app.reader.count(query)),
+    ):
+        started = time.perf_counter()
+        call()
+        costs[name] = round((time.perf_counter() - started) * 1000, 2)
+    return costs
+
+
+async def measure(url: str, word: str) -> dict[str, Any]:
+    app = ProdOpsApp(url, workspace="bench")
+    out: dict[str, Any] = {"rss_mb": {}}
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: not app.workers)
+        out["rss_mb"]["home"] = rss_mb()
+        started = time.perf_counter()
+        await app.switch_mode("inbox")
+        table = app.screen.query_one(PagedTable)
+        await until(lambda: table.loaded)
+        await repaint(pilot)
+        out["open_inbox_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        await rest(pilot)
+        out["inbox"] = {"rows": table.total, "keys": await browse(pilot, table)}
+        all_rows = replace(table.list_query, filters=())
+        out["all_feedback_load"] = await show_query(pilot, table, lambda: table.set_query(all_rows))
+        out["all_feedback"] = {"rows": table.total, "keys": await browse(pilot, table)}
+        out["rss_mb"]["after_browse"] = rss_mb()
+        out["filter"] = await type_filter(pilot, table, word)
+        out["filter_db_ms"] = db_costs(app, table, word)
+        out["rss_mb"]["after_search"] = rss_mb()
+    out["rss_mb"]["peak"] = peak_rss_mb()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="large")
+    parser.add_argument("--word", default=WORD)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    url = sqlite_url(ensure_workspace(args.size))
+    result = asyncio.run(measure(url, args.word))
+    result["size"] = args.size
+    args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

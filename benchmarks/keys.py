@@ -1,0 +1,73 @@
+"""Drive a headless app key by key and time each key until the screen is repainted.
+
+`Pilot.press` sleeps in 20 ms steps while it waits for the CPU to go idle, which would swamp a
+10 ms budget, so keys are posted straight to the app instead; the clock stops when the state
+the key should produce holds, every pending message is handled and the compositor has drawn
+the update (`Screen._on_timer_update`, what the frame timer runs in a terminal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+
+from prodops_tui.widgets.paged_table import PagedTable
+
+POLL = 0.0005
+"""Seconds between checks while waiting for a worker thread."""
+TIMEOUT = 30.0
+
+_CHARACTERS = {"slash": "/", "space": " "}
+
+
+async def until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+    """Yield to the loop (and worker threads) until `condition()` holds."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(POLL)
+
+
+async def repaint(pilot: Pilot[None]) -> None:
+    """Handle every queued message, then draw what changed, as the frame timer would."""
+    for _ in range(2):
+        await pilot._wait_for_screen()
+    pilot.app.screen._on_timer_update()
+
+
+def post_key(app: App[None], key: str) -> None:
+    char = _CHARACTERS.get(key, key if len(key) == 1 else None)
+    app.post_message(events.Key(key, char))
+
+
+async def timed_key(
+    pilot: Pilot[None], key: str, reached: Callable[[], bool] = lambda: True
+) -> float:
+    """Milliseconds from posting `key` until `reached()` holds and the screen is repainted."""
+    started = time.perf_counter()
+    post_key(pilot.app, key)
+    await asyncio.sleep(0)
+    await until(reached)
+    await repaint(pilot)
+    return (time.perf_counter() - started) * 1000
+
+
+def visible_rows_ready(table: PagedTable) -> bool:
+    """True when every row in the table's viewport is in memory (no "…" placeholders)."""
+    top = round(table.scroll_y)
+    body = max(table.size.height - 1, 1)
+    return all(table.row_at(i) is not None for i in range(top, min(top + body, table.total)))
+
+
+async def rows_painted(pilot: Pilot[None], table: PagedTable, started: float) -> float:
+    """Milliseconds since `started` until the viewport's rows are loaded and drawn."""
+    if not visible_rows_ready(table):
+        await until(lambda: visible_rows_ready(table))
+        await repaint(pilot)
+    return (time.perf_counter() - started) * 1000
