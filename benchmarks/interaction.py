@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from common import peak_rss_mb, rss_mb, summarise
-from keys import repaint, rows_painted, timed_key, until
+from keys import drain, repaint, rows_painted, timed_key, until
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 from workspace import ensure_workspace, sqlite_url
@@ -43,7 +43,7 @@ async def rest(pilot: Pilot[None]) -> None:
     """Let the key's follow-up work (detail pane, page loads) finish before the next key."""
     await asyncio.sleep(GAP)
     await until(lambda: not pilot.app.workers)
-    await repaint(pilot)
+    await drain(pilot)
 
 
 async def show_query(
@@ -66,17 +66,24 @@ async def show_query(
 
 
 async def browse(pilot: Pilot[None], table: PagedTable) -> dict[str, Any]:
-    """Each move key N times: key -> cursor drawn, and key -> the viewport's rows drawn."""
+    """Each move key N times: key -> cursor drawn; -> every follow-up message handled and drawn
+    (includes the harness's walk over all widgets); -> the viewport's rows loaded and drawn."""
     results: dict[str, Any] = {}
     for name, (key, count, target) in MOVES.items():
-        drawn, filled = [], []
+        drawn, settled, filled = [], [], []
         for _ in range(count):
             expected = target(table)
             started = time.perf_counter()
             drawn.append(await timed_key(pilot, key, lambda e=expected: table.cursor == e))
+            await drain(pilot)
+            settled.append((time.perf_counter() - started) * 1000)
             filled.append(await rows_painted(pilot, table, started))
             await rest(pilot)
-        results[name] = {"drawn": summarise(drawn).as_dict(), "rows": summarise(filled).as_dict()}
+        results[name] = {
+            "drawn": summarise(drawn).as_dict(),
+            "settled": summarise(settled).as_dict(),
+            "rows": summarise(filled).as_dict(),
+        }
     return results
 
 
@@ -133,6 +140,27 @@ def db_costs(app: ProdOpsApp, table: PagedTable, word: str) -> dict[str, float]:
     return costs
 
 
+async def harness_floor(pilot: Pilot[None], count: int = 20) -> dict[str, float]:
+    """What the timing itself costs: a zero sleep and a repaint with nothing to draw (ms)."""
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        await asyncio.sleep(0)
+        await repaint(pilot)
+        times.append((time.perf_counter() - started) * 1000)
+    return summarise(times).as_dict()
+
+
+async def drain_floor(pilot: Pilot[None], count: int = 20) -> dict[str, float]:
+    """What `drain` costs with nothing queued (ms): part of every "settled" time."""
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        await drain(pilot)
+        times.append((time.perf_counter() - started) * 1000)
+    return summarise(times).as_dict()
+
+
 async def measure(url: str, word: str) -> dict[str, Any]:
     app = ProdOpsApp(url, workspace="bench")
     out: dict[str, Any] = {"rss_mb": {}}
@@ -146,6 +174,8 @@ async def measure(url: str, word: str) -> dict[str, Any]:
         await repaint(pilot)
         out["open_inbox_ms"] = round((time.perf_counter() - started) * 1000, 1)
         await rest(pilot)
+        out["harness_floor_ms"] = await harness_floor(pilot)
+        out["drain_floor_ms"] = await drain_floor(pilot)
         out["inbox"] = {"rows": table.total, "keys": await browse(pilot, table)}
         all_rows = replace(table.list_query, filters=())
         out["all_feedback_load"] = await show_query(pilot, table, lambda: table.set_query(all_rows))

@@ -1,9 +1,11 @@
 """Drive a headless app key by key and time each key until the screen is repainted.
 
 `Pilot.press` sleeps in 20 ms steps while it waits for the CPU to go idle, which would swamp a
-10 ms budget, so keys are posted straight to the app instead; the clock stops when the state
-the key should produce holds, every pending message is handled and the compositor has drawn
-the update (`Screen._on_timer_update`, what the frame timer runs in a terminal).
+10 ms budget, so keys are posted straight to the app instead. The clock stops when the state
+the key should produce holds (polled with zero-length sleeps, so the app's queues run) and the
+compositor has drawn the update (`Screen._on_timer_update`, what the frame timer runs in a
+terminal). Follow-up messages that do not change that frame (the detail pane's timer) are left
+to run after the clock stops; the frame timer's own wait (up to 1/60 s) is not included.
 """
 
 from __future__ import annotations
@@ -25,20 +27,27 @@ TIMEOUT = 30.0
 _CHARACTERS = {"slash": "/", "space": " "}
 
 
-async def until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+async def until(
+    condition: Callable[[], bool], timeout: float = TIMEOUT, poll: float = POLL
+) -> None:
     """Yield to the loop (and worker threads) until `condition()` holds."""
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("condition not reached")
-        await asyncio.sleep(POLL)
+        await asyncio.sleep(poll)
 
 
 async def repaint(pilot: Pilot[None]) -> None:
-    """Handle every queued message, then draw what changed, as the frame timer would."""
+    """Draw what changed now, as the frame timer would."""
+    pilot.app.screen._on_timer_update()
+
+
+async def drain(pilot: Pilot[None]) -> None:
+    """Handle every queued message of the app and the screen's widgets, then draw."""
     for _ in range(2):
         await pilot._wait_for_screen()
-    pilot.app.screen._on_timer_update()
+    await repaint(pilot)
 
 
 def post_key(app: App[None], key: str) -> None:
@@ -53,7 +62,7 @@ async def timed_key(
     started = time.perf_counter()
     post_key(pilot.app, key)
     await asyncio.sleep(0)
-    await until(reached)
+    await until(reached, poll=0)
     await repaint(pilot)
     return (time.perf_counter() - started) * 1000
 
