@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Input, Label
 
 from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.widgets.columns import ColumnSpec
@@ -41,7 +41,16 @@ class ListScreen(Screen[None]):
     """A filterable, sortable list of one table with the highlighted row in full beside it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Filter as you type", id="list.filter"),
+        # Priority: resolved by the app before it forwards the next key, so keys typed right
+        # after `/` go to the filter input instead of queueing behind it on the table.
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter as you type",
+            id="list.filter",
+            priority=True,
+        ),
         Binding(
             "d",
             "toggle_detail",
@@ -82,7 +91,10 @@ class ListScreen(Screen[None]):
         self.table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.spec.searchable if action == "filter" else True
+        if action == "filter":
+            # While typing a filter, `/` is a character, not the binding.
+            return self.spec.searchable and not isinstance(self.focused, Input)
+        return True
 
     def action_filter(self) -> None:
         self.filter_bar.open()

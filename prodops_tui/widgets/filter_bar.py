@@ -29,7 +29,6 @@ class FilterBar(Horizontal):
         height: 1;
         display: none;
         background: $boost;
-        &.-open { display: block; }
         & > Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
         & > #filter-count { width: auto; min-width: 14; padding: 0 1; color: $text-muted; }
     }
@@ -60,13 +59,19 @@ class FilterBar(Horizontal):
         return self.query_one(Input).value
 
     def open(self) -> None:
-        self.add_class("-open")
-        self.query_one(Input).focus()
+        """Show the line and focus its input now, so the keys typed right after `/` land in it."""
+        # Inline display and Screen.set_focus apply at once; a CSS class or Widget.focus() would
+        # wait for the next idle and let a burst of keys (a paste, tmux send-keys) hit the table.
+        self.display = True
+        self.screen.set_focus(self.query_one(Input))
+
+    def close(self) -> None:
+        self.display = False
 
     def action_clear(self) -> None:
         self.query_one(Input).value = ""
         self._send("")
-        self.remove_class("-open")
+        self.close()
         self.post_message(self.Done())
 
     @on(Input.Changed)
@@ -81,7 +86,7 @@ class FilterBar(Horizontal):
         event.stop()
         self._send_typed()
         if not self.text:
-            self.remove_class("-open")
+            self.close()
         self.post_message(self.Done())
 
     def _send_typed(self) -> None:
