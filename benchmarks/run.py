@@ -87,8 +87,8 @@ def show(results: dict[str, Any], size: str) -> None:
     startup = results.get("startup")
     if startup:
         e, p = startup["empty_app_ms"], startup["prodops_ms"]
-        print(f"\nempty app {e['median']:.0f} / {e['p95']:.0f} ms; prodops {p['median']:.0f} / ")
-        print(f"{p['p95']:.0f} ms (p50 / p95); imports: {startup['imports']}")
+        print(f"\nempty app {e['median']:.0f} / {e['p95']:.0f} ms (p50 / p95)")
+        print(f"prodops {p['median']:.0f} / {p['p95']:.0f} ms; imports: {startup['imports']}")
     for label, result in results["headless"].items():
         print_keys(label, result)
         print(f"  {label} filter: {result['filter']}")
