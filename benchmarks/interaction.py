@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,10 @@ async def show_query(
     }
 
 
+def at_row(table: PagedTable, index: int) -> bool:
+    return table.cursor == index
+
+
 async def browse(pilot: Pilot[None], table: PagedTable) -> dict[str, Any]:
     """Each move key N times: key -> cursor drawn; -> every follow-up message handled and drawn
     (includes the harness's walk over all widgets); -> the viewport's rows loaded and drawn."""
@@ -74,7 +79,7 @@ async def browse(pilot: Pilot[None], table: PagedTable) -> dict[str, Any]:
         for _ in range(count):
             expected = target(table)
             started = time.perf_counter()
-            drawn.append(await timed_key(pilot, key, lambda e=expected: table.cursor == e))
+            drawn.append(await timed_key(pilot, key, partial(at_row, table, expected)))
             await drain(pilot)
             settled.append((time.perf_counter() - started) * 1000)
             filled.append(await rows_painted(pilot, table, started))
