@@ -99,5 +99,6 @@ class CalendarScreen(ListScreen):
 
     def __init__(self, workspace: Workspace) -> None:
         query = ListQuery("experiment", tuple(c.key for c in COLUMNS))
-        spec = ListSpec(query, COLUMNS, DETAIL, render_experiment, "experiments", searchable=False)
+        hint = "Filter: every word in name, surface, owner, flag, metric or hypothesis"
+        spec = ListSpec(query, COLUMNS, DETAIL, render_experiment, "experiments", filter_hint=hint)
         super().__init__(workspace, spec)

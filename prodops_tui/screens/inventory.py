@@ -91,5 +91,6 @@ class ToolsScreen(ListScreen):
     def __init__(self, workspace: Workspace) -> None:
         cols = columns(workspace.today())
         query = ListQuery("tool", tuple(c.key for c in cols))
-        spec = ListSpec(query, cols, DETAIL, render_tool, "tools", searchable=False, summary=totals)
+        hint = "Filter: every word in name, category, owner or notes"
+        spec = ListSpec(query, cols, DETAIL, render_tool, "tools", filter_hint=hint, summary=totals)
         super().__init__(workspace, spec)

@@ -31,8 +31,8 @@ class ListSpec:
     render_detail: Render
     noun: str
     """What the rows are called in the status bar."""
-    searchable: bool = True
-    """Whether the store has a full-text index for this table (`/` filters it)."""
+    filter_hint: str = "Filter: words match as prefixes"
+    """Placeholder of the filter line: how the store matches what is typed."""
     summary: Callable[[Reader], Content] | None = None
     """A line under the list computed from the whole table (in a worker)."""
 
@@ -77,7 +77,7 @@ class ListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         reader = self.workspace.reader
-        yield FilterBar(reader)
+        yield FilterBar(reader, hint=self.spec.filter_hint)
         with Vertical(id="list-body"):
             yield PagedTable(reader, self.spec.query, self.spec.columns)
             yield DetailPane(reader, self.spec.detail_query, self.spec.render_detail)
@@ -93,7 +93,7 @@ class ListScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":
             # While typing a filter, `/` is a character, not the binding.
-            return self.spec.searchable and not isinstance(self.focused, Input)
+            return not isinstance(self.focused, Input)
         return True
 
     def action_filter(self) -> None:

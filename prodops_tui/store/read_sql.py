@@ -1,8 +1,9 @@
 """SQL text for the fast read path: allow-listed tables and columns, no SQLAlchemy."""
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from prodops_tui.store.read_tables import TableSpec, column_kind, table_spec
 
 SEARCH_CAP = 10_000
 """How many of the newest matches (highest `seq`) a full-text search keeps."""
@@ -22,117 +23,7 @@ class ListQuery:
     filters: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    """What the read path may touch in one table: its columns and how to present them."""
-
-    name: str
-    kinds: Mapping[str, str]
-    """Column -> kind: "" text, "int", "float", "bool", "dt", "date", "list" (of str), "json"."""
-    nullable: frozenset[str]
-    default_order: tuple[tuple[str, bool], ...]
-    computed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    """Computed column -> (kind, SQL expression over the table alias `{a}`)."""
-    fts: bool = False
-
-
-def _cols(spec: str) -> dict[str, str]:
-    """Parse "name:kind name ..." (kind omitted = text) into a mapping."""
-    kinds: dict[str, str] = {}
-    for part in spec.split():
-        name, _, kind = part.partition(":")
-        kinds[name] = kind
-    return kinds
-
-
-_EVIDENCE = "(SELECT count(*) FROM evidence e WHERE e.{col} = {a}.id)"
-_ORG = "(SELECT o.{col} FROM org o WHERE o.id = {a}.org_id)"
-
-TABLES: dict[str, TableSpec] = {
-    "issue": TableSpec(
-        name="issue",
-        kinds=_cols(
-            "seq:int id connection_id key project type summary description_adf:json "
-            "description_md status status_category priority assignee labels:list "
-            "estimate:float usage_event created:dt updated:dt deleted:bool version:int "
-            "triage_state snoozed_until:dt reach:float impact:float confidence:float "
-            "effort:float score:float"
-        ),
-        nullable=frozenset(
-            [
-                "connection_id",
-                "description_adf",
-                "estimate",
-                "created",
-                "snoozed_until",
-                "reach",
-                "impact",
-                "confidence",
-                "effort",
-                "score",
-            ]
-        ),
-        default_order=(("updated", True),),
-        computed={"evidence_count": ("int", _EVIDENCE.replace("{col}", "issue_id"))},
-        fts=True,
-    ),
-    "feedback": TableSpec(
-        name="feedback",
-        kinds=_cols(
-            "seq:int id kind external_id connection_id requester requester_email org_id "
-            "channel subject body tags:list score:int created:dt updated:dt updated_stamp "
-            "state snoozed_until:dt version:int"
-        ),
-        nullable=frozenset(["connection_id", "org_id", "score", "created", "snoozed_until"]),
-        default_order=(("updated", True),),
-        computed={
-            "org_name": ("", _ORG.replace("{col}", "name")),
-            "org_tier": ("", _ORG.replace("{col}", "tier")),
-            "org_arr": ("float", _ORG.replace("{col}", "arr")),
-            "linked_issues": ("int", _EVIDENCE.replace("{col}", "feedback_id")),
-        },
-        fts=True,
-    ),
-    "experiment": TableSpec(
-        name="experiment",
-        kinds=_cols(
-            "seq:int id source name design status owner surface flag_key primary_metric "
-            "hypothesis namespace_start:float namespace_end:float traffic_pct:float audience "
-            "variations:json regions:list bucket_hours:int treated_geos:list donor_geos:list "
-            "start:date end:date results:json updated:dt"
-        ),
-        nullable=frozenset(["bucket_hours", "start", "end", "updated"]),
-        default_order=(("start", True),),
-    ),
-    "tool": TableSpec(
-        name="tool",
-        kinds=_cols(
-            "seq:int id name category owner seats_bought:int seats_used:int "
-            "monthly_cost:float renewal_date:date connection_id status notes"
-        ),
-        nullable=frozenset(["renewal_date", "connection_id"]),
-        default_order=(("name", False),),
-    ),
-}
-
 _UNFILTERABLE = frozenset({"list", "json"})
-
-
-def table_spec(table: str) -> TableSpec:
-    """The spec of an allow-listed table, or ValueError."""
-    spec = TABLES.get(table)
-    if spec is None:
-        raise ValueError(f"unknown table for the read path: {table!r}")
-    return spec
-
-
-def column_kind(spec: TableSpec, column: str) -> str:
-    """The kind of a real or computed column, or ValueError if it is not allow-listed."""
-    if column in spec.kinds:
-        return spec.kinds[column]
-    if column in spec.computed:
-        return spec.computed[column][0]
-    raise ValueError(f"unknown column {column!r} for table {spec.name!r}")
 
 
 def column_sql(spec: TableSpec, column: str, alias: str = "t") -> str:
@@ -197,10 +88,39 @@ def validate(q: ListQuery) -> TableSpec:
 
 
 def search_words(spec: TableSpec, text: str) -> list[str]:
-    """The prefix terms of a search, or none when the table has no index or text is < 2 chars."""
-    if not spec.fts or len(text.strip()) < 2:
+    """The terms of a search, or none when the table is not searchable or text is < 2 chars.
+
+    Full-text tables take the index's prefix words; substring tables take whitespace-separated
+    words as typed (punctuation included).
+    """
+    if len(text.strip()) < 2:
         return []
-    return _WORD.findall(text)
+    if spec.fts:
+        return _WORD.findall(text)
+    if spec.substring:
+        return text.split()
+    return []
+
+
+def _like_pattern(word: str) -> str:
+    """`%word%` with the LIKE wildcards and the escape character taken literally."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def substring_sql(
+    spec: TableSpec, words: list[str], dialect: str, alias: str
+) -> tuple[list[str], Params]:
+    """One condition per word: it occurs, ignoring case, in at least one searched column."""
+    like = "ILIKE" if dialect == "postgresql" else "LIKE"
+    conditions: list[str] = []
+    params: Params = []
+    for word in words:
+        pattern = _like_pattern(word)
+        tests = [f"{column_sql(spec, c, alias)} {like} ? ESCAPE '\\'" for c in spec.substring]
+        conditions.append("(" + " OR ".join(tests) + ")")
+        params += [pattern] * len(spec.substring)
+    return conditions, params
 
 
 def _match(words: list[str], dialect: str) -> str:
@@ -237,10 +157,13 @@ def _hits(spec: TableSpec, q: ListQuery, words: list[str], dialect: str) -> tupl
 def where_sql(spec: TableSpec, q: ListQuery, dialect: str) -> tuple[str, Params]:
     """The WHERE clause of a list (filters, or the capped search hits, which include them)."""
     words = search_words(spec, q.search)
-    if words:
+    if words and spec.fts:
         hits, params = _hits(spec, q, words, dialect)
         return f"WHERE t.seq IN ({hits})", params
     conditions, params = filters_sql(spec, q.filters, "t")
+    if words:
+        found, found_params = substring_sql(spec, words, dialect, "t")
+        conditions, params = [*found, *conditions], [*found_params, *params]
     return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
@@ -277,6 +200,9 @@ def count_sql(q: ListQuery, dialect: str) -> tuple[str, Params]:
     """The exact number of rows in a list (a search's count is not capped)."""
     spec = validate(q)
     words = search_words(spec, q.search)
+    if not spec.fts:
+        where, params = where_sql(spec, q, dialect)
+        return f"SELECT count(*) FROM {spec.name} t {where}".rstrip(), params
     conditions, params = filters_sql(spec, q.filters, "t")
     if words:
         match = _match(words, dialect)

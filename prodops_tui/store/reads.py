@@ -26,13 +26,13 @@ from prodops_tui.store.errors import StoreError, mask_url
 from prodops_tui.store.read_sql import (
     SEARCH_CAP,
     ListQuery,
-    column_kind,
     count_sql,
     page_sql,
     rows_sql,
     seqs_sql,
     validate,
 )
+from prodops_tui.store.read_tables import column_kind
 
 if TYPE_CHECKING:
     import psycopg
@@ -204,7 +204,7 @@ class Reader:
         return int(self._fetch(sql, params)[0][0])
 
     def snapshot(self, q: ListQuery, cap: int | None = None) -> "array[int]":
-        """Seqs of the whole list in display order (searches: the newest SEARCH_CAP matches)."""
+        """Seqs of the whole list in display order (full-text searches: the newest SEARCH_CAP)."""
         sql, params = seqs_sql(q, self.dialect, cap)
         return array("q", [row[0] for row in self._fetch(sql, params)])
 

@@ -1,4 +1,4 @@
-"""FilterBar: `/` filter-as-you-type over the full-text index of the list below it."""
+"""FilterBar: `/` filter-as-you-type over the list below it, searched by the store."""
 
 from typing import ClassVar
 
@@ -44,14 +44,15 @@ class FilterBar(Horizontal):
     class Done(Message):
         """The user left the filter line (Enter keeps the filter, Escape clears it)."""
 
-    def __init__(self, reader: Reader, *, id: str | None = None) -> None:
+    def __init__(self, reader: Reader, *, hint: str = "Filter", id: str | None = None) -> None:
         super().__init__(id=id)
         self.reader = reader
+        self.hint = hint
         self._timer: Timer | None = None
         self._sent = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: words match as prefixes", compact=True)
+        yield Input(placeholder=self.hint, compact=True)
         yield Label("", id="filter-count")
 
     @property

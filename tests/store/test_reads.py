@@ -212,6 +212,63 @@ def test_search_with_filters_and_cap(reader: Reader, monkeypatch: pytest.MonkeyP
     assert reader.count(capped) == 3
 
 
+def _add_searchable_rows(url: str) -> None:
+    store = Store.open(url)
+    try:
+        store.upsert(
+            "experiment",
+            [
+                _experiment(10, "running", date(2024, 5, 1))
+                | {"name": "Checkout Button Color", "surface": "checkout", "owner": "Ana"}
+                | {"flag_key": "checkout_btn", "primary_metric": "Conversion"}
+                | {"hypothesis": "Green converts 5% better"},
+                _experiment(11, "draft", date(2024, 5, 2))
+                | {"name": "Search ranking", "surface": "search", "owner": "Bob"}
+                | {"flag_key": "search-rank", "primary_metric": "ctr"}
+                | {"hypothesis": "5 more clicks per visit"},
+            ],
+        )
+        store.upsert(
+            "tool",
+            [
+                _tool(10, "Mixpanel", None) | {"category": "Analytics", "notes": "100% of seats"},
+                _tool(11, "LaunchDarkly", None)
+                | {"category": "Flags", "notes": "renews_q3 1 seat"},
+            ],
+        )
+    finally:
+        store.close()
+
+
+def test_substring_search_on_experiments_and_tools(reader: Reader, db_url: str) -> None:
+    _add_searchable_rows(db_url)
+
+    def ids(table: str, text: str, *filters: tuple[str, str]) -> list[Any]:
+        q = ListQuery(table, ("id",), search=text, filters=filters)
+        found = _keys(reader.first_page(q))
+        assert reader.count(q) == len(found)
+        assert list(reader.snapshot(q)) == [row[0] for row in reader.first_page(q)]
+        return found
+
+    assert ids("experiment", "CHECKOUT") == ["exp:10"]
+    assert ids("experiment", "  ana   conversion ") == ["exp:10"]
+    assert ids("experiment", "ana ctr") == []
+    assert ids("experiment", "green") == ["exp:10"]
+    assert ids("experiment", "EXPERIMENT") == ["exp:1", "exp:3", "exp:2"]
+    assert ids("experiment", "5%") == ["exp:10"]
+    assert ids("experiment", "t_b") == ["exp:10"]
+    assert ids("experiment", "h_r") == []
+    assert ids("experiment", "a\\b") == []
+    assert ids("experiment", "clicks", ("status", "draft")) == ["exp:11"]
+    assert ids("experiment", "clicks", ("status", "running")) == []
+    assert len(ids("experiment", " e ")) == 5
+    assert ids("tool", "analytics") == ["tool:10"]
+    assert ids("tool", "100%") == ["tool:10"]
+    assert ids("tool", "s_q") == ["tool:11"]
+    assert ids("tool", "1%") == []
+    assert ids("tool", "darkly seat") == ["tool:11"]
+
+
 def test_computed_columns(reader: Reader) -> None:
     issues = reader.first_page(ListQuery("issue", ("key", "evidence_count")))
     assert {key: n for _, key, n in issues} == {

@@ -168,3 +168,25 @@ async def test_tools_totals_and_renewal_marks(workspace_url: str, make_app: AppF
         styles = {seg.style for seg in table.render_line(1) if "2025-03-22" in seg.text}
         alert = table.get_visual_style("paged-table--alert", partial=True).rich_style
         assert any(style and style.color == alert.color for style in styles)
+
+
+async def test_slash_filters_calendar_and_tools(workspace_url: str, make_app: AppFactory) -> None:
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, text, total, expected in (
+            ("f5", "AB", 4, "Experiment ab"),
+            ("f6", "fig", 4, "Figma"),
+        ):
+            await pilot.press(key)
+            await wait(pilot)
+            table = app.screen.query_one(PagedTable)
+            assert table.total == total
+            await pilot.press("slash", *text)
+            await pilot.pause(0.2)
+            await wait(pilot)
+            rows = [row for row in visible_rows(table) if row.strip()]
+            assert rows and all(expected in row for row in rows)
+            assert table.total == len(rows) < total
+            count = app.screen.query_one("#filter-count", Label)
+            assert str(count.render()).endswith("match" if len(rows) == 1 else "matches")
+            await pilot.press("escape")

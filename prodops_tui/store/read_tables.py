@@ -1,0 +1,120 @@
+"""The read path's allow-list: which tables and columns the UI may read, and their kinds."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What the read path may touch in one table: its columns and how to present them."""
+
+    name: str
+    kinds: Mapping[str, str]
+    """Column -> kind: "" text, "int", "float", "bool", "dt", "date", "list" (of str), "json"."""
+    nullable: frozenset[str]
+    default_order: tuple[tuple[str, bool], ...]
+    computed: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Computed column -> (kind, SQL expression over the table alias `{a}`)."""
+    fts: bool = False
+    """Searched through its full-text index (prefix words, newest SEARCH_CAP matches)."""
+    substring: tuple[str, ...] = ()
+    """Text columns searched by a case-insensitive substring per word: small tables, no index."""
+
+
+def _cols(spec: str) -> dict[str, str]:
+    """Parse "name:kind name ..." (kind omitted = text) into a mapping."""
+    kinds: dict[str, str] = {}
+    for part in spec.split():
+        name, _, kind = part.partition(":")
+        kinds[name] = kind
+    return kinds
+
+
+_EVIDENCE = "(SELECT count(*) FROM evidence e WHERE e.{col} = {a}.id)"
+_ORG = "(SELECT o.{col} FROM org o WHERE o.id = {a}.org_id)"
+
+TABLES: dict[str, TableSpec] = {
+    "issue": TableSpec(
+        name="issue",
+        kinds=_cols(
+            "seq:int id connection_id key project type summary description_adf:json "
+            "description_md status status_category priority assignee labels:list "
+            "estimate:float usage_event created:dt updated:dt deleted:bool version:int "
+            "triage_state snoozed_until:dt reach:float impact:float confidence:float "
+            "effort:float score:float"
+        ),
+        nullable=frozenset(
+            [
+                "connection_id",
+                "description_adf",
+                "estimate",
+                "created",
+                "snoozed_until",
+                "reach",
+                "impact",
+                "confidence",
+                "effort",
+                "score",
+            ]
+        ),
+        default_order=(("updated", True),),
+        computed={"evidence_count": ("int", _EVIDENCE.replace("{col}", "issue_id"))},
+        fts=True,
+    ),
+    "feedback": TableSpec(
+        name="feedback",
+        kinds=_cols(
+            "seq:int id kind external_id connection_id requester requester_email org_id "
+            "channel subject body tags:list score:int created:dt updated:dt updated_stamp "
+            "state snoozed_until:dt version:int"
+        ),
+        nullable=frozenset(["connection_id", "org_id", "score", "created", "snoozed_until"]),
+        default_order=(("updated", True),),
+        computed={
+            "org_name": ("", _ORG.replace("{col}", "name")),
+            "org_tier": ("", _ORG.replace("{col}", "tier")),
+            "org_arr": ("float", _ORG.replace("{col}", "arr")),
+            "linked_issues": ("int", _EVIDENCE.replace("{col}", "feedback_id")),
+        },
+        fts=True,
+    ),
+    "experiment": TableSpec(
+        name="experiment",
+        kinds=_cols(
+            "seq:int id source name design status owner surface flag_key primary_metric "
+            "hypothesis namespace_start:float namespace_end:float traffic_pct:float audience "
+            "variations:json regions:list bucket_hours:int treated_geos:list donor_geos:list "
+            "start:date end:date results:json updated:dt"
+        ),
+        nullable=frozenset(["bucket_hours", "start", "end", "updated"]),
+        default_order=(("start", True),),
+        substring=("name", "surface", "owner", "flag_key", "primary_metric", "hypothesis"),
+    ),
+    "tool": TableSpec(
+        name="tool",
+        kinds=_cols(
+            "seq:int id name category owner seats_bought:int seats_used:int "
+            "monthly_cost:float renewal_date:date connection_id status notes"
+        ),
+        nullable=frozenset(["renewal_date", "connection_id"]),
+        default_order=(("name", False),),
+        substring=("name", "category", "owner", "notes"),
+    ),
+}
+
+
+def table_spec(table: str) -> TableSpec:
+    """The spec of an allow-listed table, or ValueError."""
+    spec = TABLES.get(table)
+    if spec is None:
+        raise ValueError(f"unknown table for the read path: {table!r}")
+    return spec
+
+
+def column_kind(spec: TableSpec, column: str) -> str:
+    """The kind of a real or computed column, or ValueError if it is not allow-listed."""
+    if column in spec.kinds:
+        return spec.kinds[column]
+    if column in spec.computed:
+        return spec.computed[column][0]
+    raise ValueError(f"unknown column {column!r} for table {spec.name!r}")
