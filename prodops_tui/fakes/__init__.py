@@ -1,0 +1,1 @@
+"""Local ASGI services speaking the Jira, Zendesk, GrowthBook and Mixpanel protocols."""
