@@ -38,11 +38,12 @@ class ProdOpsApp(App[None]):
     TITLE = "prodops"
     COMMANDS = App.COMMANDS | {ProdOpsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # `?` first: on an 80-column footer it stays visible; the mode keys are listed there.
+        Binding("question_mark", "help", "Keys", tooltip="Keys of this screen", id="app.help"),
         *(
             Binding(f"f{n}", f"switch_mode('{mode}')", MODE_TITLES[mode], id=f"mode.{mode}")
             for n, mode in enumerate(MODE_ORDER, 2)
         ),
-        Binding("question_mark", "help", "Keys", tooltip="Keys of this screen", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
     ]
 

@@ -4,21 +4,21 @@ from textual.content import Content
 
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
 from prodops_tui.store.reads import ListQuery, Row
-from prodops_tui.widgets.columns import ColumnSpec, count, minute, number
+from prodops_tui.widgets.columns import MINUTE_WIDTH, ColumnSpec, count, minute, number
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
 
 COLUMNS = (
     ColumnSpec("key", "Key", 9),
-    ColumnSpec("type", "Type", 7),
+    ColumnSpec("type", "Type", 7, drop=2),
     ColumnSpec("summary", "Summary", 20, flex=True),
     ColumnSpec("status", "Status", 11),
     ColumnSpec("priority", "Priority", 8),
-    ColumnSpec("assignee", "Assignee", 12),
-    ColumnSpec("labels", "Labels", 12),
-    ColumnSpec("score", "Score", 5, align="right", formatter=number),
-    ColumnSpec("evidence_count", "Evid.", 5, align="right", formatter=count),
-    ColumnSpec("updated", "Updated", 16, formatter=minute),
+    ColumnSpec("assignee", "Assignee", 12, drop=3),
+    ColumnSpec("labels", "Labels", 12, drop=6),
+    ColumnSpec("score", "Score", 5, align="right", formatter=number, drop=4),
+    ColumnSpec("evidence_count", "Evid.", 5, align="right", formatter=count, drop=5),
+    ColumnSpec("updated", "Updated", MINUTE_WIDTH, formatter=minute),
 )
 DETAIL = ListQuery(
     "issue",

@@ -6,21 +6,21 @@ from textual.content import Content
 
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
 from prodops_tui.store.reads import ListQuery, Row
-from prodops_tui.widgets.columns import ColumnSpec, day, percent
+from prodops_tui.widgets.columns import DAY_WIDTH, ColumnSpec, day, percent
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
 
 COLUMNS = (
     ColumnSpec("name", "Name", 26, flex=True),
-    ColumnSpec("design", "Design", 10),
+    ColumnSpec("design", "Design", 10, drop=3),
     ColumnSpec("status", "Status", 9),
-    ColumnSpec("surface", "Surface", 12),
-    ColumnSpec("flag_key", "Flag", 18),
-    ColumnSpec("primary_metric", "Metric", 16),
-    ColumnSpec("owner", "Owner", 12),
-    ColumnSpec("start", "Start", 10, formatter=day),
-    ColumnSpec("end", "End", 10, formatter=day),
-    ColumnSpec("traffic_pct", "Traffic", 7, align="right", formatter=percent),
+    ColumnSpec("surface", "Surface", 12, drop=2),
+    ColumnSpec("flag_key", "Flag", 18, drop=7),
+    ColumnSpec("primary_metric", "Metric", 16, drop=6),
+    ColumnSpec("owner", "Owner", 12, drop=5),
+    ColumnSpec("start", "Start", DAY_WIDTH, formatter=day),
+    ColumnSpec("end", "End", DAY_WIDTH, formatter=day, drop=1),
+    ColumnSpec("traffic_pct", "Traffic", 7, align="right", formatter=percent, drop=4),
 )
 DETAIL = ListQuery(
     "experiment",

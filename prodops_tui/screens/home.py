@@ -27,7 +27,7 @@ RENEWALS = ListQuery(
     filters=(("status", ToolStatus.ACTIVE.value),),
 )
 RUNNING = ListQuery(
-    "experiment", ("name", "surface", "end"), filters=(("status", ExperimentStatus.RUNNING.value),)
+    "experiment", ("name", "end"), filters=(("status", ExperimentStatus.RUNNING.value),)
 )
 
 
@@ -110,16 +110,20 @@ def read_overview(workspace: Workspace) -> Overview:
     )
 
 
-def short_list(title: str, rows: list[Row], empty: str) -> Content:
+def short_list(title: str, rows: list[Row], empty: str, extra_width: int) -> Content:
+    """Date, a short fixed-width fact, then the name last: a narrow box cuts only the name."""
     lines = [Content(title).stylize("bold")]
     for _, name, when, extra in rows:
-        extra_text = f"{extra:,.0f}/mo" if isinstance(extra, float) else str(extra or "")
+        fact = Content("")
+        if isinstance(extra, float):
+            fact = Content(f"{extra:,.0f}/mo  ").right(extra_width + 2)
+        elif extra_width:
+            fact = safe_text(str(extra or "")).truncate(extra_width, ellipsis=True, pad=True) + "  "
         lines.append(
             Content.assemble(
                 (f"{str(when or '')[:10]:<11}", "$text-muted"),
-                safe_text(name).truncate(32, ellipsis=True, pad=True),
-                "  ",
-                safe_text(extra_text).stylize("$text-muted"),
+                fact.stylize("$text-muted"),
+                safe_text(name),
             )
         )
     if not rows:
@@ -144,6 +148,12 @@ class HomeScreen(Screen[None]):
             "shift+tab", "app.previous_mode", "Previous screen", show=False, id="mode.previous"
         ),
     ]
+
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    """Below 100 columns the cards wrap onto two rows so their text stays readable."""
 
     status = getters.query_one(StatusBar)
 
@@ -187,16 +197,16 @@ class HomeScreen(Screen[None]):
             (c["issues_untriaged"], f"of {c['issues']:,} issues"),
             (c["feedback_new"], f"of {c['feedback']:,} items"),
             (c["experiments_running"], f"of {c['experiments']:,} experiments"),
-            (c["renewals_30"], f"in 30 days, {c['renewals_90']:,} in 90"),
+            (c["renewals_30"], f"in 30d, {c['renewals_90']:,} in 90d"),
             (o.stale, f"of {o.sources:,} sources"),
         ]
         for card, (value, detail) in zip(self.query(Card), values, strict=True):
             card.show(value, detail)
         renewals = [(r[0], r[1], r[2], r[3]) for r in o.renewals]
         self.query_one("#renewals", Static).update(
-            short_list("Next renewals", renewals, "No renewals ahead")
+            short_list("Next renewals", renewals, "No renewals ahead", 9)
         )
-        running = [(r[0], r[1], r[3], r[2]) for r in o.running]
+        running = [(r[0], r[1], r[2], None) for r in o.running]
         self.query_one("#running", Static).update(
-            short_list("Running experiments (end date)", running, "No experiment is running")
+            short_list("Running experiments (end date)", running, "No experiment is running", 0)
         )

@@ -5,23 +5,23 @@ from textual.content import Content
 from prodops_tui.models.enums import FeedbackState
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
 from prodops_tui.store.reads import ListQuery, Row
-from prodops_tui.widgets.columns import ColumnSpec, count, day, money, number
+from prodops_tui.widgets.columns import DAY_WIDTH, ColumnSpec, count, day, money, number
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
 
 COLUMNS = (
     ColumnSpec("kind", "Kind", 6),
     ColumnSpec("subject", "Subject", 24, flex=True),
-    ColumnSpec("requester", "Requester", 14),
-    ColumnSpec("org_name", "Org", 14),
-    ColumnSpec("org_tier", "Tier", 10),
-    ColumnSpec("org_arr", "ARR", 9, align="right", formatter=money),
-    ColumnSpec("channel", "Channel", 7),
-    ColumnSpec("tags", "Tags", 12),
-    ColumnSpec("score", "Score", 5, align="right", formatter=number),
-    ColumnSpec("state", "State", 9),
-    ColumnSpec("linked_issues", "Links", 5, align="right", formatter=count),
-    ColumnSpec("updated", "Updated", 10, formatter=day),
+    ColumnSpec("requester", "Requester", 14, drop=1),
+    ColumnSpec("org_name", "Org", 14, drop=2),
+    ColumnSpec("org_tier", "Tier", 10, drop=4),
+    ColumnSpec("org_arr", "ARR", 9, align="right", formatter=money, drop=3),
+    ColumnSpec("channel", "Channel", 7, drop=8),
+    ColumnSpec("tags", "Tags", 12, drop=7),
+    ColumnSpec("score", "Score", 5, align="right", formatter=number, drop=6),
+    ColumnSpec("state", "State", 9, drop=9),
+    ColumnSpec("linked_issues", "Links", 5, align="right", formatter=count, drop=5),
+    ColumnSpec("updated", "Updated", DAY_WIDTH, formatter=day),
 )
 DETAIL = ListQuery(
     "feedback",

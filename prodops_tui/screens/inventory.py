@@ -6,7 +6,7 @@ from textual.content import Content
 
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
 from prodops_tui.store.reads import ListQuery, Reader, Row
-from prodops_tui.widgets.columns import ColumnSpec, due, money, number
+from prodops_tui.widgets.columns import DAY_WIDTH, ColumnSpec, due, money, number
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
 
@@ -32,12 +32,12 @@ TOTALS = ListQuery("tool", ("status", "seats_bought", "seats_used", "monthly_cos
 def columns(today: date) -> tuple[ColumnSpec, ...]:
     return (
         ColumnSpec("name", "Name", 20, flex=True),
-        ColumnSpec("category", "Category", 16),
-        ColumnSpec("owner", "Owner", 16),
+        ColumnSpec("category", "Category", 16, drop=1),
+        ColumnSpec("owner", "Owner", 16, drop=2),
         ColumnSpec("seats_bought", "Seats", 6, align="right", formatter=number),
         ColumnSpec("seats_used", "Used", 6, align="right", formatter=number),
         ColumnSpec("monthly_cost", "Monthly", 9, align="right", formatter=money),
-        ColumnSpec("renewal_date", "Renewal", 10, formatter=due(today)),
+        ColumnSpec("renewal_date", "Renewal", DAY_WIDTH, formatter=due(today)),
         ColumnSpec("status", "Status", 10),
     )
 

@@ -65,6 +65,9 @@ class ListScreen(Screen[None]):
         ),
     ]
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Short terminals (80x24) hide the detail pane until `d` or Enter asks for it."""
+
     table = getters.query_one(PagedTable)
     filter_bar = getters.query_one(FilterBar)
     detail = getters.query_one(DetailPane)

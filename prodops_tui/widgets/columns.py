@@ -17,6 +17,11 @@ ALERT = "paged-table--alert"
 WARN = "paged-table--warn"
 DIM = "paged-table--dim"
 
+DAY_WIDTH = len("2025-03-10")
+"""Width of a column shown with `day` or `due`."""
+MINUTE_WIDTH = len("2025-03-10 06:44")
+"""Width of a column shown with `minute`."""
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -30,6 +35,8 @@ class ColumnSpec:
     flex: bool = False
     """Takes the width left over by the other columns."""
     sortable: bool = True
+    drop: int = 0
+    """When the table is too narrow, columns with the highest `drop` go first; 0 always stays."""
 
 
 def number(value: Any) -> Content:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from rich.segment import Segment
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -23,17 +22,8 @@ from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import ListQuery, Reader, Row
 from prodops_tui.widgets.columns import ColumnSpec
 from prodops_tui.widgets.safe_text import safe_text
-from prodops_tui.widgets.table_view import TableView, one_line
-
-PAGE = 256
-"""Rows per page read from the store."""
-GAP = 1
-DEFAULT_ORDER: dict[str, tuple[str, bool]] = {
-    "issue": ("updated", True),
-    "feedback": ("updated", True),
-    "experiment": ("start", True),
-    "tool": ("name", False),
-}
+from prodops_tui.widgets.table_layout import TableLayout
+from prodops_tui.widgets.table_view import PAGE, TableView
 
 
 class PagedTable(ScrollView, can_focus=True):
@@ -80,25 +70,22 @@ class PagedTable(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
     """Index of the highlighted row in display order."""
 
+    @dataclass
     class Loaded(Message):
         """The id snapshot of the current query arrived: the table knows its full length."""
 
-        def __init__(self, table: PagedTable, total: int) -> None:
-            super().__init__()
-            self.table = table
-            self.total = total
+        table: PagedTable
+        total: int
 
+    @dataclass
     class RowHighlighted(Message):
-        def __init__(self, table: PagedTable, seq: int) -> None:
-            super().__init__()
-            self.table = table
-            self.seq = seq
+        table: PagedTable
+        seq: int
 
+    @dataclass
     class RowSelected(Message):
-        def __init__(self, table: PagedTable, seq: int) -> None:
-            super().__init__()
-            self.table = table
-            self.seq = seq
+        table: PagedTable
+        seq: int
 
     def __init__(
         self,
@@ -114,9 +101,8 @@ class PagedTable(ScrollView, can_focus=True):
         self.reader = reader
         self.columns = tuple(columns)
         self._view = TableView(query, [])
-        self._widths = [c.width for c in self.columns]
+        self.grid = TableLayout(self.columns)
         self._lines: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
-        self._loaded = False
 
     @property
     def list_query(self) -> ListQuery:
@@ -129,27 +115,21 @@ class PagedTable(ScrollView, can_focus=True):
     @property
     def loaded(self) -> bool:
         """True once the snapshot of the current query has arrived."""
-        return self._loaded
+        return self._view.seqs is not None
 
     @property
     def order(self) -> tuple[str, bool]:
-        q = self._view.query
-        return q.order[0] if q.order else DEFAULT_ORDER.get(q.table, ("seq", False))
+        return self._view.order
 
     def seq_at(self, index: int) -> int | None:
         return self._view.seq_at(index)
 
     def row_at(self, index: int) -> Row | None:
         """The row at a display index if it is in memory; a miss starts its page loading."""
-        view = self._view
-        if view.seqs is None:
-            return view.first[index] if 0 <= index < len(view.first) else None
-        page_no, offset = divmod(index, PAGE)
-        page = view.pages.get(page_no)
-        if page is None:
-            self._request_page(view, page_no)
-            return None
-        return page[offset] if offset < len(page) else None
+        row, missing = self._view.row_at(index)
+        if missing is not None and self._view.start_page(missing):
+            self._load_page(self._view, missing)
+        return row
 
     def on_mount(self) -> None:
         self._load(self._view.query)
@@ -175,8 +155,6 @@ class PagedTable(ScrollView, can_focus=True):
 
     def _show_first(self, view: TableView) -> None:
         self._view = view
-        self._loaded = False
-        self._lines.clear()
         self.scroll_to(y=0, animate=False)
         self._update_size()
         self.cursor = 0
@@ -184,27 +162,13 @@ class PagedTable(ScrollView, can_focus=True):
     def _show_snapshot(self, view: TableView, seqs: array[int]) -> None:
         if view is not self._view:
             return
-        head = [int(row[0]) for row in view.first]
-        if list(seqs[: len(head)]) == head:
-            view.pages[0] = list(view.first)
-        view.seqs = seqs
-        self._loaded = True
-        self._lines.clear()
+        view.adopt(seqs)
         self._update_size()
-        self.refresh()
         self.post_message(self.Loaded(self, view.total))
-
-    def _request_page(self, view: TableView, page_no: int) -> None:
-        if page_no not in view.loading and view.seqs is not None:
-            view.loading.add(page_no)
-            self._load_page(view, page_no)
 
     @work(thread=True, group="table-page")
     def _load_page(self, view: TableView, page_no: int) -> None:
-        assert view.seqs is not None
-        wanted = view.seqs[page_no * PAGE : (page_no + 1) * PAGE]
-        by_seq = {int(row[0]): row for row in self.reader.rows(view.query, wanted)}
-        page = [by_seq.get(seq) for seq in wanted]
+        page = view.read_page(self.reader, page_no)
         self.app.call_from_thread(self._show_page, view, page_no, page)
 
     def _show_page(self, view: TableView, page_no: int, page: list[Row | None]) -> None:
@@ -217,12 +181,13 @@ class PagedTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._update_size()
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar takes columns from the table: fit the columns again.
+        self._update_size()
+
     def _update_size(self) -> None:
-        fixed = sum(c.width + GAP for c in self.columns if not c.flex)
-        spare = max(self.scrollable_content_region.width - fixed - 1, 0)
-        self._widths = [max(c.width, spare) if c.flex else c.width for c in self.columns]
-        width = sum(w + GAP for w in self._widths) + 1
-        self.virtual_size = Size(width, self.total + 1)
+        self.grid.fit(self.scrollable_content_region.width)
+        self.virtual_size = Size(self.grid.line_width, self.total + 1)
         self._lines.clear()
         self.refresh()
 
@@ -277,7 +242,7 @@ class PagedTable(ScrollView, can_focus=True):
             self.post_message(self.RowSelected(self, seq))
 
     def action_cycle_sort(self) -> None:
-        keys = [c.key for c in self.columns if c.sortable]
+        keys = [self.columns[i].key for i in self.grid.shown if self.columns[i].sortable]
         key, descending = self.order
         after = keys[(keys.index(key) + 1) % len(keys)] if key in keys else keys[0]
         self.set_query(replace(self.list_query, order=((after, descending),)))
@@ -297,22 +262,13 @@ class PagedTable(ScrollView, can_focus=True):
         scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
         index = scroll_y + y - 1
         if y == 0:
-            strip = self._header()
+            header = self._visual("paged-table--header")
+            strip = self.grid.header(self.order, header, self._parse_style)
         elif index >= self.total:
             return Strip.blank(width, self.rich_style)
         else:
             strip = self._row_line(index)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
-
-    def _header(self) -> Strip:
-        key, descending = self.order
-        cells = []
-        for column in self.columns:
-            label = Content(column.label)
-            if column.key == key:
-                label = (label + (" ▼" if descending else " ▲")).stylize("paged-table--sorted")
-            cells.append(label)
-        return self._strip(cells, self._visual("paged-table--header"))
 
     def _row_line(self, index: int) -> Strip:
         is_cursor = index == self.cursor
@@ -326,9 +282,8 @@ class PagedTable(ScrollView, can_focus=True):
             base = self._visual("paged-table--odd") if index % 2 else self._visual()
         if row is None:
             pending = self._visual("paged-table--pending")
-            return self._strip([Content("…")], base + pending)
-        cells = [c.formatter(value) for c, value in zip(self.columns, row[1:], strict=False)]
-        strip = self._strip(cells, base)
+            return self.grid.line([Content("…")], base + pending, self._parse_style)
+        strip = self.grid.row(row[1:], base, self._parse_style)
         self._lines[(index, is_cursor)] = strip
         return strip
 
@@ -341,17 +296,3 @@ class PagedTable(ScrollView, can_focus=True):
         if style in self.COMPONENT_CLASSES:
             return self.get_visual_style(style, partial=True)
         return Style.parse(style)
-
-    def _strip(self, cells: Sequence[Content], base: Style) -> Strip:
-        segments: list[Segment] = [Segment(" ", base.rich_style)]
-        for column, width, cell in zip(self.columns, self._widths, cells, strict=False):
-            flat = one_line(cell)
-            if column.align == "right":
-                fitted = flat.right(width, ellipsis=True)
-            else:
-                fitted = flat.truncate(width, ellipsis=True, pad=True)
-            for text, style in fitted.render(base, end="", parse_style=self._parse_style):
-                segments.append(Segment(text, style.rich_style))
-            segments.append(Segment(" " * GAP, base.rich_style))
-        total = sum(w + GAP for w in self._widths) + 1
-        return Strip(segments).extend_cell_length(total, base.rich_style)

@@ -1,4 +1,4 @@
-"""TableView: the rows one PagedTable query shows, and a cell helper."""
+"""TableView: the rows one PagedTable query shows, read from the store page by page."""
 
 from __future__ import annotations
 
@@ -8,10 +8,18 @@ from dataclasses import dataclass, field
 from textual.cache import LRUCache
 from textual.content import Content
 
-from prodops_tui.store.reads import ListQuery, Row
+from prodops_tui.store.reads import ListQuery, Reader, Row
 
+PAGE = 256
+"""Rows per page read from the store."""
 CACHED_PAGES = 64
 """Pages of rows kept in memory per query (LRU)."""
+DEFAULT_ORDER: dict[str, tuple[str, bool]] = {
+    "issue": ("updated", True),
+    "feedback": ("updated", True),
+    "experiment": ("start", True),
+    "tool": ("name", False),
+}
 
 
 @dataclass(eq=False)
@@ -28,10 +36,46 @@ class TableView:
     def total(self) -> int:
         return len(self.first) if self.seqs is None else len(self.seqs)
 
+    @property
+    def order(self) -> tuple[str, bool]:
+        q = self.query
+        return q.order[0] if q.order else DEFAULT_ORDER.get(q.table, ("seq", False))
+
     def seq_at(self, index: int) -> int | None:
         if self.seqs is not None:
             return self.seqs[index] if 0 <= index < len(self.seqs) else None
         return int(self.first[index][0]) if 0 <= index < len(self.first) else None
+
+    def row_at(self, index: int) -> tuple[Row | None, int | None]:
+        """The row at a display index if in memory, else None and the page to read (if any)."""
+        if self.seqs is None:
+            return (self.first[index] if 0 <= index < len(self.first) else None), None
+        page_no, offset = divmod(index, PAGE)
+        page = self.pages.get(page_no)
+        if page is None:
+            return None, page_no
+        return (page[offset] if offset < len(page) else None), None
+
+    def start_page(self, page_no: int) -> bool:
+        """Mark a page as being read; False if it is already on its way."""
+        if page_no in self.loading or self.seqs is None:
+            return False
+        self.loading.add(page_no)
+        return True
+
+    def adopt(self, seqs: array[int]) -> None:
+        """Take the full id snapshot; the first page is reused when it still heads the list."""
+        head = [int(row[0]) for row in self.first]
+        if list(seqs[: len(head)]) == head:
+            self.pages[0] = list(self.first)
+        self.seqs = seqs
+
+    def read_page(self, reader: Reader, page_no: int) -> list[Row | None]:
+        """The rows of one page in display order (None for rows deleted since the snapshot)."""
+        assert self.seqs is not None
+        wanted = self.seqs[page_no * PAGE : (page_no + 1) * PAGE]
+        by_seq = {int(row[0]): row for row in reader.rows(self.query, wanted)}
+        return [by_seq.get(seq) for seq in wanted]
 
 
 def one_line(cell: Content) -> Content:

@@ -9,7 +9,8 @@ from test_ui_screens import SIZE, screen_text, visible_rows
 from ui_rows import HOSTILE
 
 from prodops_tui.app import save_screens
-from prodops_tui.widgets.paged_table import PAGE, PagedTable
+from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.table_view import PAGE
 
 
 async def test_hostile_summary_is_literal(workspace_url: str, make_app: AppFactory) -> None:
