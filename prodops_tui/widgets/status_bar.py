@@ -90,8 +90,10 @@ class StatusBar(Horizontal):
                 continue
             moment = parse_moment(last)
             when = f" {age(moment, now)} ago"
-            style = stale if now - moment > STALE_AFTER else ""
-            parts.append(Content.assemble(safe_text(kind), (when, style)))
+            if now - moment > STALE_AFTER:
+                parts.append(Content.assemble(safe_text(kind), (f"{when} (stale)", stale)))
+            else:
+                parts.append(Content.assemble(safe_text(kind), when))
         queued = summary.get("outbox_pending", 0)
         conflicts = summary.get("outbox_conflict", 0)
         if queued:

@@ -5,6 +5,7 @@ import re
 
 from conftest import AppFactory, wait
 from textual.command import CommandPalette
+from textual.content import Content
 from textual.widgets import Label, OptionList
 
 from prodops_tui.screens.help import HelpScreen
@@ -190,3 +191,23 @@ async def test_slash_filters_calendar_and_tools(workspace_url: str, make_app: Ap
             count = app.screen.query_one("#filter-count", Label)
             assert str(count.render()).endswith("match" if len(rows) == 1 else "matches")
             await pilot.press("escape")
+
+
+async def test_sources_older_than_a_day_are_marked_stale(
+    workspace_url: str, make_app: AppFactory
+) -> None:
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await wait(pilot)
+        label = app.screen.query_one("#status-freshness", Label)
+        line = label.render()
+        assert isinstance(line, Content)
+        assert "zendesk 3d ago (stale)" in line.plain
+        assert "jira 5m ago ·" in line.plain and "jira 5m ago (stale)" not in line.plain
+        start = line.plain.index(" 3d ago (stale)")
+        warned = [s for s in line.spans if s.start <= start and s.end >= start + 15]
+        assert warned and all("$text-warning" in str(s.style) for s in warned)
+        jira = line.plain.index(" 5m ago")
+        assert not [s for s in line.spans if s.start <= jira < s.end]
+        assert "zendesk 3d ago (stale)" in screen_text(app)
