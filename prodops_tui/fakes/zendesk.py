@@ -76,6 +76,13 @@ async def me(request: Request) -> Response:
     return JSONResponse({"user": data.users[user_id]})
 
 
+async def show_user(request: Request) -> Response:
+    user = request.app.state.data.users.get(request.path_params["user_id"])
+    if user is None:
+        return error(404, "RecordNotFound", "Not found")
+    return JSONResponse({"user": user})
+
+
 def _start(request: Request, data: ZendeskData) -> Key | Response:
     """Where an incremental export resumes: after `cursor`, or at `start_time`."""
     cursor = request.query_params.get("cursor")
@@ -220,6 +227,7 @@ async def comments(request: Request) -> Response:
 def _routes() -> list[Route]:
     api: list[tuple[str, Handler, list[str], bool]] = [
         ("/users/me", me, ["GET"], False),
+        ("/users/{user_id:int}", show_user, ["GET"], False),
         ("/incremental/tickets/cursor", ticket_export, ["GET"], True),
         ("/incremental/users/cursor", user_export, ["GET"], True),
         ("/incremental/organizations", org_export, ["GET"], True),
