@@ -1,6 +1,6 @@
 """ProdOpsApp: wires the workspace's read path to one mode per area, and the global keys."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -19,6 +19,7 @@ from prodops_tui.screens.inbox import InboxScreen
 from prodops_tui.screens.inventory import ToolsScreen
 from prodops_tui.store.reads import Reader
 from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.workspace import Workspace, utc_now
 
 MODE_ORDER = tuple(MODE_TITLES)
@@ -54,8 +55,13 @@ class ProdOpsApp(App[None]):
         workspace: str = "default",
         read_only: bool = False,
         clock: Callable[[], datetime] = utc_now,
+        keymap: Mapping[str, str] | None = None,
+        theme: str = "",
     ) -> None:
         super().__init__()
+        self.keymap = dict(keymap or {})
+        """Binding id -> keys from the config's `[keymap]`, e.g. {"mode.backlog": "f9"}."""
+        self.theme_name = theme
         self.reader = Reader(url)
         self.workspace = Workspace(self.reader, workspace, read_only, clock)
         for mode, screen in SCREENS_BY_MODE.items():
@@ -63,6 +69,18 @@ class ProdOpsApp(App[None]):
         self.sub_title = workspace
 
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if self.theme_name in self.available_themes:
+            self.theme = self.theme_name
+        elif self.theme_name:
+            known = ", ".join(sorted(self.available_themes))
+            self.notify(
+                safe_text(f"Unknown theme {self.theme_name!r}; known themes: {known}").plain,
+                title="Config",
+                severity="warning",
+                markup=False,
+            )
         self.switch_mode("home")
 
     def on_unmount(self) -> None:

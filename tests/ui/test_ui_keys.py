@@ -6,6 +6,7 @@ from textual import events
 from textual.app import App
 from textual.widgets import Input
 
+from prodops_tui.screens.help import HelpScreen
 from prodops_tui.widgets.filter_bar import FilterBar
 from prodops_tui.widgets.paged_table import PagedTable
 
@@ -39,3 +40,40 @@ async def test_keys_typed_right_after_slash_land_in_the_filter(
         assert field.value == "time/x"
         assert field.has_focus
         assert table.cursor == 0
+
+
+async def test_keymap_from_config_remaps_a_mode_key(
+    workspace_url: str, make_app: AppFactory
+) -> None:
+    app = make_app(workspace_url, keymap={"mode.backlog": "f9", "app.help": "f1"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        assert app.current_mode == "home"
+        await pilot.press("f9")
+        await wait(pilot)
+        assert app.current_mode == "backlog"
+        await pilot.press("f4", "f3")
+        assert app.current_mode == "inbox"
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_theme_from_config(workspace_url: str, make_app: AppFactory) -> None:
+    app = make_app(workspace_url, theme="nord")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        assert app.theme == "nord"
+        assert not app._notifications  # noqa: SLF001
+
+
+async def test_unknown_theme_is_ignored_with_a_warning(
+    workspace_url: str, make_app: AppFactory
+) -> None:
+    app = make_app(workspace_url, theme="no-such-theme")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        assert app.theme == "textual-dark"
+        notes = list(app._notifications)  # noqa: SLF001
+        assert len(notes) == 1 and notes[0].severity == "warning"
+        assert "no-such-theme" in notes[0].message and "nord" in notes[0].message
