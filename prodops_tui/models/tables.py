@@ -273,4 +273,5 @@ class WorkspaceMeta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str = ""
 
+
 from prodops_tui.models.usage import UsageDaily  # noqa: E402, F401  (on the same metadata)
