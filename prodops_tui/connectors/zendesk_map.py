@@ -86,7 +86,7 @@ def ticket_key(sub: str, ticket_id: int) -> str:
 
 
 def is_deleted(raw: Any) -> bool:
-    return field(raw, "status", str, optional=True) == "deleted"
+    return bool(field(raw, "status", str, optional=True) == "deleted")
 
 
 def ticket_row(
