@@ -60,7 +60,8 @@ class RateBudget:
     _slots: asyncio.Semaphore | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.per <= 0 or self.limit < 1 or (self.concurrency or 1) < 1:
+        slots = 1 if self.concurrency is None else self.concurrency
+        if self.per <= 0 or self.limit < 1 or slots < 1:
             raise ValueError(f"rate budget {self.name} needs per > 0, limit >= 1, concurrency >= 1")
         if self.concurrency is not None:
             self._slots = asyncio.Semaphore(self.concurrency)
