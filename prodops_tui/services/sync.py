@@ -1,0 +1,260 @@
+"""Pull sync: one code path for the CLI and the TUI's background worker.
+
+Each stream resumes from its saved cursor; every page is committed (bulk upsert, deletions)
+before its cursor is saved, so a failure never moves a cursor past unsaved data. Fields with a
+pending or inflight outbox edit are not overwritten, and local-only fields never are.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import SQLModel
+
+from prodops_tui.connectors.base import Page
+from prodops_tui.connectors.errors import ConnectorError
+from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.models.enums import FeedbackState, OutboxState
+from prodops_tui.services.sync_lock import SyncLock
+from prodops_tui.store.store import NATURAL_KEYS, Store, StoreError
+
+__all__ = ["Connector", "StreamReport", "SyncReport", "sync_connection"]
+
+Progress = Callable[[str, int], None]
+"""progress(stream, rows received so far in that stream), called after each page."""
+
+LOCAL_ONLY: dict[str, frozenset[str]] = {
+    "issue": frozenset(
+        {"seq", "version", "triage_state", "snoozed_until", "reach", "impact", "confidence"}
+        | {"effort", "score"}
+    ),
+    "feedback": frozenset({"seq", "version", "state", "snoozed_until"}),
+}
+"""Ours, not the service's: a page never writes these."""
+
+EDITED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "priority": ("priority",),
+    "labels": ("labels",),
+    "assignee": ("assignee",),
+    "transition": ("status", "status_category"),
+    "bulk_transition": ("status", "status_category"),
+    "tags": ("tags",),
+}
+"""The local columns an outbox op changes (`fields`/`bulk_fields` name theirs in the payload)."""
+
+_FIELD_COLUMNS = {
+    "description": ("description_md", "description_adf"),
+    "story_points": ("estimate",),
+}
+
+
+class Connector(Protocol):
+    """What the sync engine needs from a service connector."""
+
+    kind: ClassVar[str]
+    streams: ClassVar[tuple[str, ...]]
+    connection_id: str
+
+    async def check(self) -> str: ...
+
+    def pull(self, stream: str, cursor: str) -> AsyncIterator[Page]: ...
+
+
+@dataclass
+class StreamReport:
+    """What one stream did in one run."""
+
+    stream: str
+    pages: int = 0
+    received: int = 0
+    changed: int = 0
+    deleted: int = 0
+    cursor: str = ""
+    error: str = ""
+
+
+@dataclass
+class SyncReport:
+    """What a sync of one connection did; `busy` names the other process if it did not run."""
+
+    connection_id: str
+    streams: list[StreamReport] = field(default_factory=list)
+    busy: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.busy and not any(s.error for s in self.streams)
+
+    @property
+    def changed(self) -> int:
+        return sum(s.changed for s in self.streams)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+async def sync_connection(
+    store: Store,
+    connector: Connector,
+    *,
+    streams: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Pull every stream (or the named ones) of one connection into the store."""
+    report = SyncReport(connector.connection_id)
+    lock = SyncLock(store, connector.connection_id)
+    holder = await asyncio.to_thread(lock.acquire)
+    if holder is not None:
+        report.busy = f"already syncing ({holder})"
+        return report
+    try:
+        for stream in connector.streams if streams is None else streams:
+            report.streams.append(await _sync_stream(store, connector, stream, progress))
+    finally:
+        await asyncio.to_thread(lock.release)
+    return report
+
+
+async def _sync_stream(
+    store: Store, connector: Connector, stream: str, progress: Progress | None
+) -> StreamReport:
+    result = StreamReport(stream)
+    conn_id = connector.connection_id
+    try:
+        if stream not in connector.streams:
+            raise ConnectorError(f"{connector.kind} has no stream {stream!r}", service=conn_id)
+        result.cursor = await asyncio.to_thread(_read_cursor, store, conn_id, stream)
+        async for page in connector.pull(stream, result.cursor):
+            changed, deleted = await asyncio.to_thread(_commit_page, store, page)
+            result.pages += 1
+            result.received += len(page.rows)
+            result.changed += changed
+            result.deleted += deleted
+            state = {"cursor": page.cursor, "items_changed": result.changed}
+            await asyncio.to_thread(_save_state, store, conn_id, stream, state)
+            result.cursor = page.cursor
+            if progress:
+                progress(stream, result.received)
+    except (ConnectorError, StoreError) as exc:
+        result.error = str(exc)
+        state = {"last_error": result.error, "last_error_at": utcnow()}
+        await asyncio.to_thread(_save_state, store, conn_id, stream, state)
+        return result
+    done = {"last_success_at": utcnow(), "last_error": "", "items_changed": result.changed}
+    await asyncio.to_thread(_save_state, store, conn_id, stream, done)
+    return result
+
+
+def _read_cursor(store: Store, connection_id: str, stream: str) -> str:
+    table = SQLModel.metadata.tables["sync_state"]
+    query = select(table.c.cursor).where(
+        table.c.connection_id == connection_id, table.c.stream == stream
+    )
+    with store.read() as conn:
+        cursor = conn.execute(query).scalar()
+    return str(cursor or "")
+
+
+def _save_state(store: Store, connection_id: str, stream: str, values: dict[str, Any]) -> None:
+    store.upsert("sync_state", [{"connection_id": connection_id, "stream": stream, **values}])
+
+
+def _commit_page(store: Store, page: Page) -> tuple[int, int]:
+    """Write one page; (rows inserted or changed, rows marked deleted)."""
+    rows = _without_local_fields(page.table, page.rows)
+    if page.table in ("issue", "feedback"):
+        rows = _without_edited_fields(rows, _pending_columns(store))
+    if page.table in NATURAL_KEYS:
+        changed = store.upsert(page.table, rows) if rows else 0
+    else:
+        changed = _upsert_by_primary_key(store, page.table, rows)
+    deleted = _mark_deleted(store, page.table, page.deleted_ids) if page.deleted_ids else 0
+    return changed, deleted
+
+
+def _without_local_fields(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    local = LOCAL_ONLY.get(table, frozenset({"seq"}))
+    return [{k: v for k, v in row.items() if k not in local} for row in rows]
+
+
+def _pending_columns(store: Store) -> dict[str, set[str]]:
+    """Columns with an unsent local edit, per item id."""
+    outbox = SQLModel.metadata.tables["outbox"]
+    live = [OutboxState.PENDING.value, OutboxState.INFLIGHT.value]
+    query = select(outbox.c.target, outbox.c.op, outbox.c.payload).where(outbox.c.state.in_(live))
+    with store.read() as conn:
+        edits = conn.execute(query).all()
+    columns: dict[str, set[str]] = {}
+    for target, op, payload in edits:
+        for item in _edit_targets(target, payload):
+            columns.setdefault(item, set()).update(_edit_columns(op, payload))
+    return columns
+
+
+def _edit_targets(target: str, payload: Any) -> list[str]:
+    targets = payload.get("targets") if isinstance(payload, dict) else None
+    extra = [str(t) for t in targets] if isinstance(targets, list) else []
+    return [target, *extra]
+
+
+def _edit_columns(op: str, payload: Any) -> Iterator[str]:
+    yield from EDITED_COLUMNS.get(op, ())
+    fields = payload.get("fields") if isinstance(payload, dict) else None
+    if op in ("fields", "bulk_fields") and isinstance(fields, dict):
+        for name in fields:
+            yield from _FIELD_COLUMNS.get(str(name), (str(name),))
+
+
+def _without_edited_fields(
+    rows: list[dict[str, Any]], pending: dict[str, set[str]]
+) -> list[dict[str, Any]]:
+    if not pending:
+        return rows
+    return [
+        {k: v for k, v in row.items() if k not in pending[row["id"]]}
+        if row.get("id") in pending
+        else row
+        for row in rows
+    ]
+
+
+def _upsert_by_primary_key(store: Store, table: str, rows: list[dict[str, Any]]) -> int:
+    """Upsert for tables the store has no natural key for (usage_daily): the primary key."""
+    if not rows:
+        return 0
+    target = SQLModel.metadata.tables[table]
+    keys = [c.name for c in target.primary_key.columns]
+    stmt = (sqlite_insert if store.dialect == "sqlite" else pg_insert)(target)
+    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
+    upsert = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+    with store.write() as conn:
+        conn.execute(upsert, rows)
+    return len(rows)
+
+
+def _mark_deleted(store: Store, table: str, ids: Sequence[str]) -> int:
+    """Flag deleted issues; archive deleted feedback (evidence keeps its links); drop others."""
+    target = SQLModel.metadata.tables[table]
+    with store.write() as conn:
+        statement: Any
+        if "deleted" in target.c:
+            statement = update(target).where(target.c.id.in_(ids)).values(deleted=True)
+        elif table == "feedback":
+            archived = FeedbackState.ARCHIVED.value
+            statement = update(target).where(target.c.id.in_(ids)).values(state=archived)
+        else:
+            _detach_org(conn, table, ids)
+            statement = delete(target).where(target.c.id.in_(ids))
+        return max(conn.execute(statement).rowcount, 0)
+
+
+def _detach_org(conn: Connection, table: str, ids: Sequence[str]) -> None:
+    if table == "org":
+        feedback = SQLModel.metadata.tables["feedback"]
+        conn.execute(update(feedback).where(feedback.c.org_id.in_(ids)).values(org_id=None))

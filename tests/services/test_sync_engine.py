@@ -1,0 +1,165 @@
+"""The sync engine on both dialects, driven by a scripted stand-in for a remote connector."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+
+from sqlalchemy import text
+
+from prodops_tui.connectors.base import Page
+from prodops_tui.connectors.errors import NetworkError
+from prodops_tui.services.sync import sync_connection
+from prodops_tui.services.sync_lock import SyncLock
+from prodops_tui.store.store import Store
+
+CONN = "jira:acme"
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def issue(number: int, *, minutes: int = 0, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": f"{CONN}:{number}",
+        "connection_id": CONN,
+        "key": f"PROD-{number}",
+        "summary": f"Issue {number}",
+        "priority": "Medium",
+        "labels": ["a"],
+        "updated": T0 + timedelta(minutes=minutes),
+        **fields,
+    }
+
+
+class ScriptedConnector:
+    """Serves pages from a script; an exception in the script is raised at that point."""
+
+    kind: ClassVar[str] = "jira"
+    streams: ClassVar[tuple[str, ...]] = ("issues", "usage")
+
+    def __init__(self, script: dict[str, list[Page | Exception]]) -> None:
+        self.connection_id = CONN
+        self.script = script
+        self.cursors: list[tuple[str, str]] = []
+
+    async def check(self) -> str:
+        return "Pat"
+
+    async def pull(self, stream: str, cursor: str) -> AsyncIterator[Page]:
+        self.cursors.append((stream, cursor))
+        for step in self.script.get(stream, []):
+            if isinstance(step, Exception):
+                raise step
+            yield step
+
+
+def _store_with_connection(url: str) -> Store:
+    store = Store.open(url)
+    row = {"id": CONN, "kind": "jira", "name": "Jira", "base_url": "http://127.0.0.1"}
+    store.upsert("connection", [row])
+    return store
+
+
+def _scalar(store: Store, sql: str, **params: Any) -> Any:
+    with store.read() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
+def _state(store: Store, stream: str) -> dict[str, Any]:
+    with store.read() as conn:
+        row = conn.execute(
+            text("SELECT * FROM sync_state WHERE connection_id = :c AND stream = :s"),
+            {"c": CONN, "s": stream},
+        )
+        return dict(row.mappings().one())
+
+
+async def test_pages_are_committed_and_cursors_saved(db_url: str) -> None:
+    store = _store_with_connection(db_url)
+    pages: list[Page | Exception] = [
+        Page("issue", [issue(1), issue(2)], cursor="c1"),
+        Page("issue", [issue(3)], cursor="c2"),
+    ]
+    seen: list[tuple[str, int]] = []
+    report = await sync_connection(
+        store, ScriptedConnector({"issues": pages}), streams=["issues"], progress=_add(seen)
+    )
+    assert report.ok and report.changed == 3
+    assert seen == [("issues", 2), ("issues", 3)]
+    state = _state(store, "issues")
+    assert state["cursor"] == "c2" and state["last_error"] == ""
+    assert state["last_success_at"] is not None and state["items_changed"] == 3
+    connector = ScriptedConnector({"issues": []})
+    await sync_connection(store, connector, streams=["issues"])
+    assert connector.cursors == [("issues", "c2")]
+    store.close()
+
+
+def _add(seen: list[tuple[str, int]]) -> Any:
+    return lambda stream, count: seen.append((stream, count))
+
+
+async def test_a_failed_page_keeps_the_cursor_of_the_last_committed_one(db_url: str) -> None:
+    store = _store_with_connection(db_url)
+    failure = NetworkError("Jira: connection dropped while reading the page", service="jira")
+    pages: list[Page | Exception] = [Page("issue", [issue(1)], cursor="c1"), failure]
+    report = await sync_connection(store, ScriptedConnector({"issues": pages}))
+    assert not report.ok
+    assert report.streams[0].error == "Jira: connection dropped while reading the page"
+    assert _scalar(store, "SELECT count(*) FROM issue") == 1
+    state = _state(store, "issues")
+    assert state["cursor"] == "c1"
+    assert state["last_error"].startswith("Jira: connection dropped")
+    assert state["last_error_at"] is not None and state["last_success_at"] is None
+    store.close()
+
+
+async def test_local_fields_and_pending_edits_survive_a_resync(db_url: str) -> None:
+    store = _store_with_connection(db_url)
+    await sync_connection(store, ScriptedConnector({"issues": [Page("issue", [issue(1)], "c1")]}))
+    with store.write() as conn:
+        conn.execute(text("UPDATE issue SET triage_state = 'accepted', priority = 'High'"))
+        edit = {"op": "priority", "payload": {"name": "High"}, "base_version": "v1"}
+        store.enqueue(conn, target=f"{CONN}:1", actor="pat", **edit)
+    remote = issue(1, minutes=5, priority="Low", summary="Renamed", triage_state="untriaged")
+    await sync_connection(store, ScriptedConnector({"issues": [Page("issue", [remote], "c2")]}))
+    with store.read() as conn:
+        row = conn.execute(text("SELECT summary, priority, triage_state FROM issue")).one()
+    assert tuple(row) == ("Renamed", "High", "accepted")
+    store.close()
+
+
+async def test_deletions_and_tables_without_a_natural_key(db_url: str) -> None:
+    store = _store_with_connection(db_url)
+    usage = [{"event": "export", "day": date(2026, 3, 1), "count": 5, "unique_users": 2}]
+    script: dict[str, list[Page | Exception]] = {
+        "issues": [
+            Page("issue", [issue(1), issue(2)], "c1"),
+            Page("issue", [], "c2", deleted_ids=(f"{CONN}:2",)),
+        ],
+        "usage": [Page("usage_daily", usage, "u1"), Page("usage_daily", usage, "u2")],
+    }
+    report = await sync_connection(store, ScriptedConnector(script))
+    assert report.ok and report.streams[0].deleted == 1
+    assert _scalar(store, "SELECT count(*) FROM issue WHERE deleted") == 1
+    assert _scalar(store, "SELECT count FROM usage_daily WHERE event = 'export'") == 5
+    store.close()
+
+
+async def test_one_process_syncs_a_connection_at_a_time(db_url: str) -> None:
+    store = _store_with_connection(db_url)
+    held = SyncLock(store, CONN)
+    assert await asyncio.to_thread(held.acquire) is None
+    try:
+        report = await sync_connection(store, ScriptedConnector({}))
+        assert not report.ok and report.busy.startswith("already syncing (pid ")
+    finally:
+        held.release()
+    assert (await sync_connection(store, ScriptedConnector({}))).ok
+    store.close()
+
+
+async def test_an_unknown_stream_is_reported(sqlite_url: str) -> None:
+    store = _store_with_connection(sqlite_url)
+    report = await sync_connection(store, ScriptedConnector({}), streams=["nope"])
+    assert "no stream 'nope'" in report.streams[0].error
+    store.close()
