@@ -37,7 +37,7 @@ class ZendeskConnector:
         """Users seen during this run (user stream and ticket sideloads), by Zendesk id."""
 
     async def check(self) -> str:
-        body = await self.http.get_json("/api/v2/users/me.json")
+        body = await self.http.get_json("/api/v2/users/me")
         user = field(body, "user", dict)
         return str(field(user, "name", str))
 
@@ -88,13 +88,13 @@ class ZendeskConnector:
     async def _users(self, cursor: str) -> AsyncIterator[Page]:
         """Fills the requester cache; feedback rows get names from it, so no rows of its own."""
         async for users, after, _ in self._export(
-            "/api/v2/incremental/users/cursor.json", "users", cursor
+            "/api/v2/incremental/users/cursor", "users", cursor
         ):
             self._remember(users)
             yield Page(table="feedback", rows=[], cursor=after)
 
     async def _tickets(self, cursor: str) -> AsyncIterator[Page]:
-        path = "/api/v2/incremental/tickets/cursor.json"
+        path = "/api/v2/incremental/tickets/cursor"
         async for tickets, after, body in self._export(path, "tickets", cursor):
             self._remember(field(body, "users", list, optional=True) or [])
             rows, deleted = [], []
@@ -116,7 +116,7 @@ class ZendeskConnector:
         tier, arr = self.options.get("tier_field", "tier"), self.options.get("arr_field", "arr")
         while True:
             body = await self.http.get_json(
-                "/api/v2/incremental/organizations.json",
+                "/api/v2/incremental/organizations",
                 params={"start_time": start},
                 budget=self._budget,
             )
@@ -133,7 +133,7 @@ class ZendeskConnector:
         since = int(cursor) if cursor.isdigit() else self._start_time()
         params: dict[str, Any] = {"page[size]": 100, "score": "received", "start_time": since}
         while True:
-            body = await self.http.get_json("/api/v2/satisfaction_ratings.json", params=params)
+            body = await self.http.get_json("/api/v2/satisfaction_ratings", params=params)
             ratings = field(body, "satisfaction_ratings", list)
             await self._fetch_people([field(raw, "requester_id", int) for raw in ratings])
             rows = [
@@ -152,7 +152,7 @@ class ZendeskConnector:
     async def _fetch_people(self, user_ids: list[int]) -> None:
         """Look up requesters this run has not seen (ratings carry no sideloads)."""
         for user_id in sorted(set(user_ids) - set(self.people)):
-            body = await self.http.get_json(f"/api/v2/users/{user_id}.json")
+            body = await self.http.get_json(f"/api/v2/users/{user_id}")
             self._remember([field(body, "user", dict)])
 
     async def comments(self, ticket_id: str | int) -> list[dict[str, Any]]:
@@ -160,7 +160,7 @@ class ZendeskConnector:
         number = str(ticket_id).rsplit(":", 1)[-1]
         if not number.isdigit():
             raise Rejected("That is not a Zendesk ticket id.", service="zendesk")
-        path = f"/api/v2/tickets/{number}/comments.json"
+        path = f"/api/v2/tickets/{number}/comments"
         params: dict[str, Any] = {"page[size]": 100}
         found: list[dict[str, Any]] = []
         while True:
@@ -186,7 +186,7 @@ class ZendeskConnector:
             "safe_update": True,
             "updated_stamp": edit.base_version,
         }
-        path = f"/api/v2/tickets/{number}.json"
+        path = f"/api/v2/tickets/{number}"
         try:
             body = await self.http.get_json(path, method="PUT", json={"ticket": change})
         except Conflict:

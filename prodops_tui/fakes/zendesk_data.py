@@ -93,7 +93,6 @@ class ZendeskData:
             "requester_id": requester,
             "submitter_id": requester,
             "assignee_id": AGENT_ID,
-            "organization_id": _number(row["org_id"]),
             "tags": list(row["tags"]),
             "custom_fields": [],
             "via": {"channel": row["channel"]},
@@ -101,6 +100,8 @@ class ZendeskData:
             "updated_at": stamp(updated),
             "generated_timestamp": updated,
         }
+        if row["org_id"]:
+            self.tickets[ticket_id]["organization_id"] = _number(row["org_id"])
         self.comments[ticket_id] = [self._comment(ticket_id, requester, row["body"], created)]
 
     def add_rating(self, row: Record, requester: int) -> None:
