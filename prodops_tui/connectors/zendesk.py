@@ -63,7 +63,8 @@ class ZendeskConnector:
         self, path: str, name: str, cursor: str
     ) -> AsyncIterator[tuple[list[Any], str, Any]]:
         """Pages of a cursor-based incremental export: (records, after_cursor, whole body)."""
-        per_page = int(self.options.get("per_page", 1000))
+        wanted = self.options.get("per_page", 1000)
+        per_page = wanted if isinstance(wanted, int) and 1 <= wanted <= 1000 else 1000
         while True:
             params: dict[str, Any] = {"per_page": per_page}
             params.update({"cursor": cursor} if cursor else {"start_time": self._start_time()})

@@ -240,3 +240,20 @@ async def test_access_tokens_expire(client: httpx.AsyncClient, clock: Clock) -> 
     assert (await client.get("/api/v2/users/me", headers=auth)).status_code == 200
     clock.now += 301
     assert (await client.get("/api/v2/users/me", headers=auth)).status_code == 401
+
+
+async def test_organization_list_and_single_users(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    first = (await client.get("/api/v2/organizations.json", params={"page[size]": 15})).json()
+    assert len(first["organizations"]) == 15 and first["meta"]["has_more"]
+    rest = await client.get(
+        "/api/v2/organizations",
+        params={"page[size]": 15, "page[after]": first["meta"]["after_cursor"]},
+    )
+    assert len(rest.json()["organizations"]) == 5 and not rest.json()["meta"]["has_more"]
+    assert (await client.get("/api/v2/users/3")).json()["user"]["role"] == "end-user"
+    assert (await client.get("/api/v2/users/999999")).status_code == 404
+    assert (
+        await client.get("/api/v2/organizations", params={"page[size]": 500})
+    ).status_code == 400
