@@ -5,6 +5,7 @@ from textual.content import Content
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
 from prodops_tui.store.reads import ListQuery, Row
 from prodops_tui.widgets.columns import MINUTE_WIDTH, ColumnSpec, count, minute, number
+from prodops_tui.widgets.detail_pane import Detail
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
 
@@ -39,8 +40,8 @@ DETAIL = ListQuery(
 )
 
 
-def render_issue(row: Row) -> Content:
-    """The issue's headline facts, then its description as plain text."""
+def render_issue(row: Row) -> Detail:
+    """The issue's headline facts, then its description rendered as Markdown."""
     _, key, summary, kind, status, priority, assignee, labels, triage, estimate, score, ev, md = row
     facts = [
         ("Type", kind),
@@ -63,8 +64,7 @@ def render_issue(row: Row) -> Content:
         for label, value in facts
         if value not in (None, "")
     ]
-    lines += [Content(""), safe_value(md)]
-    return Content("\n").join(lines)
+    return Detail(Content("\n").join(lines), md or "")
 
 
 class BacklogScreen(ListScreen):

@@ -1,20 +1,35 @@
 """DetailPane: the full text of the highlighted row, read in a worker."""
 
+import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Markdown, Static
 
 from prodops_tui.store.reads import ListQuery, Reader, Row
+from prodops_tui.widgets.safe_text import safe_markdown
 
 DELAY = 0.05
 """Seconds the cursor must rest on a row before its details are read."""
+WEB_SCHEMES = frozenset({"http", "https"})
+"""The only links a click on remote Markdown may open (in the browser)."""
 
-Render = Callable[[Row], Content]
+
+@dataclass(frozen=True)
+class Detail:
+    """Facts shown as literal text, then a remote Markdown body."""
+
+    facts: Content
+    markdown: str
+
+
+Render = Callable[[Row], Content | Detail]
 
 
 class DetailPane(VerticalScroll):
@@ -28,6 +43,8 @@ class DetailPane(VerticalScroll):
         border-top: hkey $panel-lighten-2;
         &:focus { border-top: hkey $primary; }
         & > Static { width: 1fr; }
+        & > Markdown { display: none; padding: 0; margin: 1 0 0 0; background: transparent; }
+        & > Markdown.-shown { display: block; }
     }
     """
 
@@ -38,9 +55,11 @@ class DetailPane(VerticalScroll):
         self.render_row = render
         self.seq: int | None = None
         self._timer: Timer | None = None
+        self._markdown_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-body")
+        yield Markdown(id="detail-markdown", open_links=False)
 
     def show(self, seq: int) -> None:
         """Follow the cursor to the row `seq` (after a short rest)."""
@@ -55,7 +74,27 @@ class DetailPane(VerticalScroll):
         self.app.call_from_thread(self._show_row, seq, rows[0] if rows else None)
 
     def _show_row(self, seq: int, row: Row | None) -> None:
-        if seq == self.seq:
-            body = self.query_one("#detail-body", Static)
-            body.update(Content("") if row is None else self.render_row(row))
-            self.scroll_home(animate=False)
+        if seq != self.seq:
+            return
+        shown = self.render_row(row) if row is not None else Content("")
+        detail = shown if isinstance(shown, Detail) else Detail(shown, "")
+        self.query_one("#detail-body", Static).update(detail.facts)
+        self._show_markdown(seq, detail.markdown)
+        self.scroll_home(animate=False)
+
+    @work(group="detail-markdown")
+    async def _show_markdown(self, seq: int, markdown: str) -> None:
+        # Two Markdown.update calls must not overlap (both would keep their blocks): one at a
+        # time, and a body the cursor has already left is skipped.
+        async with self._markdown_lock:
+            if seq == self.seq:
+                body = self.query_one("#detail-markdown", Markdown)
+                body.set_class(bool(markdown.strip()), "-shown")
+                await body.update(safe_markdown(markdown))
+
+    @on(Markdown.LinkClicked)
+    def open_web_link(self, event: Markdown.LinkClicked) -> None:
+        """Links in remote text open in the browser if they are web links; others do nothing."""
+        event.stop()
+        if urlsplit(event.href).scheme.lower() in WEB_SCHEMES:
+            self.app.open_url(event.href)

@@ -17,3 +17,12 @@ def safe_value(value: object) -> Content:
     if value is None:
         return Content("")
     return safe_text(value if isinstance(value, str) else str(value))
+
+
+def safe_markdown(remote: str) -> str:
+    """Remote Markdown source without control codes or bidi overrides, for the Markdown widget.
+
+    The widget never parses Textual markup; its links post `Markdown.LinkClicked`, which the
+    detail pane handles itself (web links only).
+    """
+    return _UNSAFE.sub("\ufffd", remote)
