@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from prodops_tui.connectors.base import Page
@@ -21,6 +22,7 @@ from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import FeedbackState, OutboxState
 from prodops_tui.services.sync_lock import SyncLock
+from prodops_tui.store.engine import one_line
 from prodops_tui.store.store import NATURAL_KEYS, Store, StoreError
 
 __all__ = ["Connector", "StreamReport", "SyncReport", "sync_connection"]
@@ -141,8 +143,8 @@ async def _sync_stream(
             result.cursor = page.cursor
             if progress:
                 progress(stream, result.received)
-    except (ConnectorError, StoreError) as exc:
-        result.error = str(exc)
+    except (ConnectorError, StoreError, SQLAlchemyError) as exc:
+        result.error = one_line(exc, store.url) if isinstance(exc, SQLAlchemyError) else str(exc)
         state = {"last_error": result.error, "last_error_at": utcnow()}
         await asyncio.to_thread(_save_state, store, conn_id, stream, state)
         return result
@@ -170,6 +172,8 @@ def _commit_page(store: Store, page: Page) -> tuple[int, int]:
     rows = _without_local_fields(page.table, page.rows)
     if page.table in ("issue", "feedback"):
         rows = _without_edited_fields(rows, _pending_columns(store))
+    if page.table == "feedback":
+        _ensure_orgs(store, {row["org_id"] for row in rows if row.get("org_id")})
     if page.table in NATURAL_KEYS:
         changed = store.upsert(page.table, rows) if rows else 0
     else:
@@ -222,6 +226,17 @@ def _without_edited_fields(
         else row
         for row in rows
     ]
+
+
+def _ensure_orgs(store: Store, org_ids: set[str]) -> None:
+    """Add orgs that tickets name before the org stream has brought them (name filled later)."""
+    if not org_ids:
+        return
+    target = SQLModel.metadata.tables["org"]
+    stmt = (sqlite_insert if store.dialect == "sqlite" else pg_insert)(target)
+    rows = [{"id": org_id, "name": "", "tier": "free", "arr": 0.0} for org_id in sorted(org_ids)]
+    with store.write() as conn:
+        conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), rows)
 
 
 def _upsert_by_primary_key(store: Store, table: str, rows: list[dict[str, Any]]) -> int:

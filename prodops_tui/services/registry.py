@@ -1,0 +1,129 @@
+"""Build a service connector from a `connection` row and its secret.
+
+Each kind's connector module is imported only when a connection of that kind is opened. The
+secret reaches the HTTP core as an httpx.Auth (headers only, never a URL).
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+import httpx
+
+from prodops_tui.connectors.auth import OAuthGrant, RefreshingBearer, basic, bearer
+from prodops_tui.connectors.errors import Rejected
+from prodops_tui.connectors.http import HttpCore, RateBudget
+from prodops_tui.services.push import Writer
+from prodops_tui.services.sync import Connector
+
+__all__ = ["KINDS", "ServiceConnector", "env_name", "open_connector"]
+
+KINDS = ("jira", "zendesk", "growthbook", "mixpanel")
+SaveSecret = Callable[[str], None]
+
+
+class ServiceConnector(Connector, Writer, Protocol):
+    """A connector that pulls and writes (read-only services reject every edit)."""
+
+
+Factory = Callable[[HttpCore, str, dict[str, Any]], ServiceConnector]
+
+
+def env_name(kind: str) -> str:
+    """The environment variable that overrides a connection's stored secret."""
+    return f"PRODOPS_{kind.upper()}_TOKEN"
+
+
+@asynccontextmanager
+async def open_connector(
+    connection: Mapping[str, Any],
+    secret: str,
+    *,
+    save_secret: SaveSecret | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+) -> AsyncIterator[ServiceConnector]:
+    """A connector for the row, its HTTP client closed on exit."""
+    kind = str(connection["kind"])
+    if kind not in KINDS:
+        raise Rejected(f"unknown connection kind {kind!r}", service=kind)
+    options = {**dict(connection.get("options") or {}), "auth_method": _method(connection)}
+    base_url = str(connection["base_url"])
+    helper = HttpCore(kind, base_url, None, transport=transport, sleep=sleep)
+    http = HttpCore(
+        kind,
+        base_url,
+        _auth(connection, secret, helper, save_secret),
+        transport=transport,
+        budgets=_budgets(kind, options),
+        sleep=sleep,
+        event_hooks=event_hooks,
+    )
+    try:
+        yield _factory(kind)(http, str(connection["id"]), options)
+    finally:
+        await http.aclose()
+        await helper.aclose()
+
+
+def _method(connection: Mapping[str, Any]) -> str:
+    return str(connection.get("auth_method") or "")
+
+
+def _auth(
+    connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
+) -> httpx.Auth:
+    kind, method, account = connection["kind"], _method(connection), connection.get("account")
+    if kind == "zendesk" and method == "oauth":
+        return _zendesk_oauth(connection, secret, helper, save)
+    if method in ("oauth", "bearer") or kind == "growthbook":
+        return bearer(secret)
+    if kind == "zendesk":
+        return basic(f"{account}/token", secret)
+    return basic(str(account or ""), secret)
+
+
+def _zendesk_oauth(
+    connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
+) -> httpx.Auth:
+    """A refreshing bearer when the secret is a stored grant; a plain bearer otherwise."""
+    from prodops_tui.connectors.zendesk_oauth import make_refresh
+
+    try:
+        grant = OAuthGrant.from_json(secret)
+    except ValueError:
+        return bearer(secret)
+    options = dict(connection.get("options") or {})
+    refresh = make_refresh(
+        helper, str(options.get("client_id", "")), str(options.get("client_secret", ""))
+    )
+
+    def persist(new: OAuthGrant) -> None:
+        if save is not None:
+            save(new.to_json())
+
+    return RefreshingBearer(grant, refresh, persist)
+
+
+def _budgets(kind: str, options: Mapping[str, Any]) -> tuple[RateBudget, ...]:
+    if kind == "zendesk":
+        from prodops_tui.connectors.zendesk import zendesk_budgets
+
+        return zendesk_budgets(int(options.get("incremental_per_minute", 10)))
+    if kind == "growthbook":
+        return (RateBudget("growthbook", 60, 60),)
+    if kind == "mixpanel":
+        return (RateBudget("mixpanel.query", 3600, 60, concurrency=5),)
+    return ()
+
+
+def _factory(kind: str) -> Factory:
+    if kind == "zendesk":
+        from prodops_tui.connectors.zendesk import ZendeskConnector
+
+        return lambda http, conn_id, options: ZendeskConnector(
+            http, connection_id=conn_id, options=options
+        )
+    raise Rejected(f"no connector for {kind} yet", service=kind)
