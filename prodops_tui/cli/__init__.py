@@ -93,7 +93,15 @@ def _open_store(url: str, *, read_only: bool, create: bool) -> None:
 def _run_app(workspace: Workspace, read_only: bool) -> None:
     from prodops_tui.app import ProdOpsApp
 
-    ProdOpsApp(workspace.url, workspace=workspace.name, read_only=read_only).run()
+    config = load_config()
+    app = ProdOpsApp(
+        workspace.url,
+        workspace=workspace.name,
+        read_only=read_only,
+        keymap=config.keymap,
+        theme=config.theme,
+    )
+    app.run()
 
 
 @cli.command()
