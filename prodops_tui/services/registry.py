@@ -1,15 +1,14 @@
 """Build a service connector from a `connection` row and its secret.
 
 Each kind's connector module is imported only when a connection of that kind is opened. The
-secret reaches the HTTP core as an httpx.Auth (headers only, never a URL).
+secret reaches the HTTP core as an auth flow (headers only, never a URL); `transport` is an
+httpx transport for tests and the demo.
 """
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
-
-import httpx
 
 from prodops_tui.connectors.auth import OAuthGrant, RefreshingBearer, basic, bearer
 from prodops_tui.connectors.errors import Rejected
@@ -41,7 +40,7 @@ async def open_connector(
     secret: str,
     *,
     save_secret: SaveSecret | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Any = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
 ) -> AsyncIterator[ServiceConnector]:
@@ -74,7 +73,7 @@ def _method(connection: Mapping[str, Any]) -> str:
 
 def _auth(
     connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
-) -> httpx.Auth:
+) -> Any:
     kind, method, account = connection["kind"], _method(connection), connection.get("account")
     if kind == "zendesk" and method == "oauth":
         return _zendesk_oauth(connection, secret, helper, save)
@@ -87,7 +86,7 @@ def _auth(
 
 def _zendesk_oauth(
     connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
-) -> httpx.Auth:
+) -> Any:
     """A refreshing bearer when the secret is a stored grant; a plain bearer otherwise."""
     from prodops_tui.connectors.zendesk_oauth import make_refresh
 
@@ -108,6 +107,10 @@ def _zendesk_oauth(
 
 
 def _budgets(kind: str, options: Mapping[str, Any]) -> tuple[RateBudget, ...]:
+    if kind == "jira":
+        from prodops_tui.connectors.jira import jira_budgets
+
+        return jira_budgets()
     if kind == "zendesk":
         from prodops_tui.connectors.zendesk import zendesk_budgets
 
@@ -120,6 +123,12 @@ def _budgets(kind: str, options: Mapping[str, Any]) -> tuple[RateBudget, ...]:
 
 
 def _factory(kind: str) -> Factory:
+    if kind == "jira":
+        from prodops_tui.connectors.jira import JiraConnector
+
+        return lambda http, conn_id, options: JiraConnector(
+            http, connection_id=conn_id, options=options
+        )
     if kind == "zendesk":
         from prodops_tui.connectors.zendesk import ZendeskConnector
 

@@ -140,4 +140,3 @@ async def test_local_state_and_pending_tags_survive_a_resync(
         ).one()
     assert row[0] == "Reworded remotely" and row[1] == "processed"
     assert row[2] in (["ours"], '["ours"]')
-
