@@ -7,6 +7,7 @@ real service (API-NOTES.md §2). Tests steer it through `app.state`: `faults` (a
 
 import math
 import time
+from bisect import bisect_left
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from prodops_tui.fakes import zendesk_auth, zendesk_writes
-from prodops_tui.fakes.zendesk_data import ZendeskData, build, epoch
+from prodops_tui.fakes.zendesk_data import ZendeskData, build
 from prodops_tui.fakes.zendesk_wire import (
     Fault,
     Key,
@@ -66,10 +67,6 @@ def _guard(handler: Handler, incremental: bool = False) -> Handler:
     return guarded
 
 
-def _ordered(records: dict[int, dict[str, Any]], field: str) -> list[tuple[Key, dict[str, Any]]]:
-    return sorted(((epoch(r[field]), r["id"]), r) for r in records.values())
-
-
 async def me(request: Request) -> Response:
     data: ZendeskData = request.app.state.data
     user_id = request.app.state.oauth.user_for(request.headers.get("authorization", ""))
@@ -97,7 +94,7 @@ def _start(request: Request, data: ZendeskData) -> Key | Response:
     return (start - 1, 2**62)
 
 
-def _export(request: Request, name: str, items: list[tuple[Key, dict[str, Any]]]) -> Response:
+def _export(request: Request, name: str, kind: str) -> Response:
     """A cursor-based incremental export page; the last minute is never returned."""
     data: ZendeskData = request.app.state.data
     per_page = int_param(request, "per_page", _EXPORT_MAX)
@@ -106,36 +103,35 @@ def _export(request: Request, name: str, items: list[tuple[Key, dict[str, Any]]]
     position = _start(request, data)
     if isinstance(position, Response):
         return position
-    cutoff = data.now() - 60
-    visible = [(key, record) for key, record in items if key[0] < cutoff]
-    begin = after([key for key, _ in visible], position)
-    chunk = visible[begin : begin + per_page]
-    cursor = encode_cursor(chunk[-1][0] if chunk else position)
+    keys, records = data.ordered(kind)
+    visible = bisect_left(keys, (data.now() - 60, -(2**62)))
+    begin = min(after(keys, position), visible)
+    stop = min(begin + per_page, visible)
+    chunk = records[begin:stop]
+    cursor = encode_cursor(keys[stop - 1] if chunk else position)
+    if request.query_params.get("exclude_deleted") == "true":
+        chunk = [record for record in chunk if record.get("status") != "deleted"]
     base = str(request.url.replace(query=""))
     body: dict[str, Any] = {
-        name: [record for _, record in chunk],
+        name: chunk,
         "after_cursor": cursor,
         "after_url": f"{base}?{urlencode({'cursor': cursor})}",
         "before_cursor": None,
         "before_url": None,
-        "end_of_stream": begin + per_page >= len(visible),
+        "end_of_stream": stop >= visible,
     }
     if name == "tickets" and "users" in request.query_params.get("include", "").split(","):
-        wanted = {record["requester_id"] for _, record in chunk}
+        wanted = {record["requester_id"] for record in chunk}
         body["users"] = [data.users[uid] for uid in sorted(wanted) if uid in data.users]
     return JSONResponse(body)
 
 
 async def ticket_export(request: Request) -> Response:
-    data: ZendeskData = request.app.state.data
-    items = sorted(((t["generated_timestamp"], t["id"]), t) for t in data.tickets.values())
-    if request.query_params.get("exclude_deleted") == "true":
-        items = [item for item in items if item[1]["status"] != "deleted"]
-    return _export(request, "tickets", items)
+    return _export(request, "tickets", "tickets")
 
 
 async def user_export(request: Request) -> Response:
-    return _export(request, "users", _ordered(request.app.state.data.users, "updated_at"))
+    return _export(request, "users", "users")
 
 
 async def org_export(request: Request) -> Response:
@@ -145,7 +141,8 @@ async def org_export(request: Request) -> Response:
     if start is None or start > data.now() - 60:
         return error(400, "InvalidValue", "start_time must be more than a minute in the past.")
     cutoff = data.now() - 60
-    items = [(k, r) for k, r in _ordered(data.orgs, "updated_at") if start <= k[0] < cutoff]
+    keys, records = data.ordered("orgs")
+    items = [(k, r) for k, r in zip(keys, records, strict=True) if start <= k[0] < cutoff]
     chunk = items[:_EXPORT_MAX]
     end_time = chunk[-1][0][0] if chunk else min(cutoff, max(start, cutoff - 60))
     base = str(request.url.replace(query=""))
@@ -172,7 +169,7 @@ async def ratings(request: Request) -> Response:
     wanted = {"received": ("good", "bad")}.get(score, (score,) if score else None)
     items = [
         (key, rating)
-        for key, rating in _ordered(data.ratings, "updated_at")
+        for key, rating in zip(*data.ordered("ratings"), strict=True)
         if key[0] >= start and (wanted is None or rating["score"] in wanted)
     ]
     return cursor_page(request, "satisfaction_ratings", items)

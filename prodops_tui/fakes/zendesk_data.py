@@ -41,11 +41,29 @@ class ZendeskData:
         self.comments: dict[int, list[Record]] = {}
         self._user_by_email: dict[str, int] = {}
         self._next_audit = 1
+        self.version = 0
+        """Bumped on every change, so sorted views are rebuilt only when something changed."""
+        self._views: dict[str, tuple[int, list[tuple[int, int]], list[Record]]] = {}
+
+    def ordered(self, kind: str) -> tuple[list[tuple[int, int]], list[Record]]:
+        """(keys, records) of "tickets", "users", "orgs" or "ratings" by (updated, id)."""
+        cached = self._views.get(kind)
+        if cached is not None and cached[0] == self.version:
+            return cached[1], cached[2]
+        records: dict[int, Record] = getattr(self, kind)
+        if kind == "tickets":
+            pairs = sorted(((r["generated_timestamp"], r["id"]), r) for r in records.values())
+        else:
+            pairs = sorted(((epoch(r["updated_at"]), r["id"]), r) for r in records.values())
+        keys, rows = [key for key, _ in pairs], [row for _, row in pairs]
+        self._views[kind] = (self.version, keys, rows)
+        return keys, rows
 
     def now(self) -> int:
         return int(self.clock())
 
     def add_user(self, name: str, email: str, org: int | None, role: str, ts: int) -> int:
+        self.version += 1
         known = self._user_by_email.get(email)
         if known is not None:
             return known
@@ -65,6 +83,7 @@ class ZendeskData:
         return user_id
 
     def add_org(self, row: Record, ts: int) -> None:
+        self.version += 1
         org_id = _number(row["id"])
         assert org_id is not None
         self.orgs[org_id] = {
@@ -79,6 +98,7 @@ class ZendeskData:
         }
 
     def add_ticket(self, row: Record, requester: int) -> None:
+        self.version += 1
         ticket_id = int(row["external_id"])
         created, updated = int(row["created"].timestamp()), int(row["updated"].timestamp())
         self.tickets[ticket_id] = {
@@ -105,6 +125,7 @@ class ZendeskData:
         self.comments[ticket_id] = [self._comment(ticket_id, requester, row["body"], created)]
 
     def add_rating(self, row: Record, requester: int) -> None:
+        self.version += 1
         rating_id = int(row["external_id"])
         score = row["score"] or 3
         verdict = "good" if score >= 4 else "bad" if score <= 2 else "offered"
@@ -143,6 +164,7 @@ class ZendeskData:
         """Change a ticket as if someone edited it in Zendesk; `updated_at` always moves on."""
         ticket = self.tickets[ticket_id]
         ticket.update(fields)
+        self.version += 1
         previous = epoch(ticket["updated_at"])
         moment = max(self.now(), previous + 1)
         ticket["updated_at"] = stamp(moment)
