@@ -1,0 +1,126 @@
+"""`prodops connect jira|zendesk|growthbook|mixpanel`: ask, verify against the service, store the
+secret in the credential store and the connection in the workspace."""
+
+import asyncio
+import os
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import click
+
+from prodops_tui.cli.sync import open_store
+
+if TYPE_CHECKING:
+    from prodops_tui.cli import Options
+
+KINDS = ("jira", "zendesk", "growthbook", "mixpanel")
+DEFAULT_URLS = {"growthbook": "https://api.growthbook.io", "mixpanel": "https://mixpanel.com"}
+NEEDS_ACCOUNT = {"jira": "Atlassian account email", "mixpanel": "Service account username"}
+
+
+def _site(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    label = host.split(".", 1)[0]
+    return label if label and not label.isdigit() else "local"
+
+
+def connection_row(
+    kind: str, url: str, account: str, options: dict[str, Any], conn_id: str = ""
+) -> dict[str, Any]:
+    """The connection row for these answers; Zendesk with an email uses a legacy API token."""
+    method = {"jira": "basic", "mixpanel": "basic", "growthbook": "bearer"}.get(kind, "oauth")
+    if kind == "zendesk" and account:
+        method = "token"
+    site = _site(url)
+    return {
+        "id": conn_id or f"{kind}:{site}",
+        "kind": kind,
+        "name": f"{kind.capitalize()} ({site})",
+        "base_url": url.rstrip("/"),
+        "account": account,
+        "auth_method": method,
+        "options": options,
+    }
+
+
+async def verify(row: dict[str, Any], secret: str) -> tuple[str, str | None]:
+    """Sign in once: the account's display name and any deprecation warning."""
+    from prodops_tui.connectors.errors import ConnectorError
+    from prodops_tui.services.registry import open_connector
+
+    try:
+        async with open_connector(row, secret) as connector:
+            who = await connector.check()
+            warning = getattr(connector, "deprecation_warning", lambda: None)()
+    except ConnectorError as exc:
+        raise click.ClickException(f"could not sign in: {exc.message}") from None
+    return who, warning
+
+
+def save_secret(conn_id: str, secret: str, plaintext: bool) -> str:
+    """Keyring, else the encrypted file (passphrase asked here), else plaintext if allowed."""
+    from prodops_tui.credentials import CredentialError, store_secret
+
+    try:
+        return store_secret(conn_id, secret, allow_plaintext=plaintext)
+    except CredentialError:
+        passphrase = click.prompt(
+            "No OS keyring here. Passphrase for the encrypted credential file",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    try:
+        return store_secret(conn_id, secret, passphrase=passphrase)
+    except CredentialError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _options(kind: str, url: str, project: str | None) -> dict[str, Any]:
+    if kind == "jira":
+        keys = click.prompt("Jira project keys (comma separated)", default="")
+        return {"projects": [k.strip().upper() for k in keys.split(",") if k.strip()]}
+    if kind == "zendesk":
+        return {"subdomain": _site(url)}
+    if kind == "mixpanel":
+        return {"project_id": project or click.prompt("Mixpanel project id")}
+    return {}
+
+
+@click.command("connect")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--url", help="The service's base URL, e.g. https://acme.atlassian.net.")
+@click.option("--email", "account", help="Account email or service-account name.")
+@click.option("--project", help="Mixpanel project id.")
+@click.option("--id", "conn_id", default="", help="Connection id (default KIND:SITE).")
+@click.option("--plaintext", is_flag=True, help="Allow a plaintext secret file (not advised).")
+@click.pass_obj
+def connect_command(
+    options: "Options",
+    kind: str,
+    url: str | None,
+    account: str | None,
+    project: str | None,
+    conn_id: str,
+    plaintext: bool,
+) -> None:
+    """Connect a service: asks what is missing, verifies it, stores the secret safely."""
+    from prodops_tui.services.registry import env_name
+
+    url = url or click.prompt(f"{kind} URL", default=DEFAULT_URLS.get(kind))
+    if account is None and kind in NEEDS_ACCOUNT:
+        account = click.prompt(NEEDS_ACCOUNT[kind])
+    row = connection_row(kind, url, account or "", _options(kind, url, project), conn_id)
+    from_env = os.environ.get(env_name(kind), "").strip()
+    secret = from_env or click.prompt(f"{kind} token", hide_input=True)
+    who, warning = asyncio.run(verify(row, secret))
+    where = "environment" if from_env else save_secret(row["id"], secret, plaintext)
+    store = open_store(options)
+    try:
+        store.upsert("connection", [row])
+    finally:
+        store.close()
+    click.echo(f"connected {row['id']} as {who}; secret in the {where}")
+    if warning:
+        click.echo(f"warning: {warning}")
+    if where == "plaintext":
+        click.echo("warning: the secret is stored in plaintext")
