@@ -3,8 +3,9 @@
 Same paths, enhanced JQL search with `nextPageToken`, bulk fetch, edits with `update` verbs,
 per-status workflow transitions, comments, issue properties, bulk tasks, Basic and Bearer auth,
 a per-minute budget (429 + Retry-After) and injectable faults. Tests steer it through
-`app.state`: `faults` (a list of `Fault`s), `latency` (seconds added to every request), `writes`
-(every write received), `touch(key, **fields)` and `delete(key)`.
+`app.state`: `faults` (a list of `Fault`s), `lost` (path prefixes whose next write is made but
+answered 504, a lost response), `latency` (seconds added to every request), `writes` (every write
+received), `touch(key, **fields)` and `delete(key)`.
 """
 
 import asyncio
@@ -65,11 +66,23 @@ def _guard(handler: Handler) -> Handler:
             body = {"errorMessages": ["Rate limit exceeded."], "errors": {}}
             return JSONResponse(body, 429, headers=headers)
         response = await handler(request)
+        if request.method != "GET" and _take_lost(state.lost, request.url.path):
+            body = {"errorMessages": ["Gateway timeout after the change was made."], "errors": {}}
+            return JSONResponse(body, 504)
         response.headers["X-RateLimit-Limit"] = str(state.limit.limit)
         response.headers["X-RateLimit-Remaining"] = str(state.limit.remaining)
         return response
 
     return guarded
+
+
+def _take_lost(lost: list[str], path: str) -> bool:
+    """Whether this write's answer is lost (a 504 after the change was made)."""
+    for index, prefix in enumerate(lost):
+        if path.startswith(prefix):
+            del lost[index]
+            return True
+    return False
 
 
 _ROUTES: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
@@ -140,6 +153,7 @@ def create_app(
     app.state.limit = RateWindow(rate_per_minute)
     app.state.latency = 0.0
     app.state.faults = []
+    app.state.lost = []
     app.state.writes = []
     app.state.search_cache = {}
     app.state.touch = _toucher(data)

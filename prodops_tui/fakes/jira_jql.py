@@ -2,7 +2,8 @@
 
 `clause (AND clause)* [ORDER BY field [ASC|DESC], ...]` where a clause is
 `project|id|key in (...)`, `project|id|key = value`, or `updated|created <op> "yyyy/MM/dd HH:mm"`
-(minute precision, in the caller's time zone). A query with no clause is unbounded and refused.
+(minute precision, in the caller's time zone); grouping parentheses are allowed. A query with
+no clause is unbounded and refused.
 """
 
 import re
@@ -16,7 +17,7 @@ from prodops_tui.fakes.jira_data import parse_jira_time
 Issue = dict[str, Any]
 _CLAUSE = re.compile(
     r"\s*(?P<field>project|id|key|issuekey|updated|created)\s*"
-    r"(?:(?P<in>in)\s*\((?P<list>[^)]*)\)|(?P<op>>=|<=|=|>|<)\s*(?P<value>\"[^\"]*\"|[\w-]+))\s*",
+    r"(?:(?P<in>in)\s*\[(?P<list>[^\]]*)\]|(?P<op>>=|<=|=|>|<)\s*(?P<value>\"[^\"]*\"|[\w-]+))\s*",
     re.IGNORECASE,
 )
 _DATE_FORMATS = ("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y-%m-%d")
@@ -54,7 +55,10 @@ def parse(jql: str, zone: tzinfo) -> Query:
     body, order = _split_order(jql)
     if not body.strip():
         raise JqlError("Unbounded JQL queries are not allowed here. Add a search restriction.")
-    tests = [_clause(part, zone) for part in re.split(r"\s+AND\s+", body, flags=re.IGNORECASE)]
+    lists = re.sub(r"(?i)\b(in\s*)\(([^()]*)\)", r"\1[\2]", body)
+    flat = lists.replace("(", " ").replace(")", " ")
+    parts = re.split(r"\s+AND\s+", flat.strip(), flags=re.IGNORECASE)
+    tests = [_clause(part, zone) for part in parts]
     return Query(lambda issue: all(test(issue) for test in tests), order)
 
 
