@@ -3,26 +3,18 @@
 import asyncio
 import base64
 import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import httpx
 import pytest
 
+from prodops_tui.connectors import errors as err
 from prodops_tui.connectors.auth import basic, bearer
-from prodops_tui.connectors.errors import (
-    AuthError,
-    BadResponse,
-    Conflict,
-    ConnectorError,
-    NetworkError,
-    NotFound,
-    RateLimited,
-    Rejected,
-    ServiceUnavailable,
-)
 from prodops_tui.connectors.http import HttpCore, RateBudget
 
 CANARY = "canary-5ecret-t0ken-XYZ"
@@ -49,46 +41,36 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
-def core(script: Callable[[httpx.Request], httpx.Response], **kw: object) -> HttpCore:
-    sleeps = kw.pop("sleep", Sleeps())
+def core(script: Callable[[httpx.Request], httpx.Response], **kw: Any) -> HttpCore:
+    kw.setdefault("sleep", Sleeps())
     auth = kw.pop("auth", basic("pm@example.com", CANARY))
-    return HttpCore(
-        "jira",
-        "https://acme.atlassian.net",
-        auth,  # type: ignore[arg-type]
-        transport=httpx.MockTransport(script),
-        sleep=sleeps,  # type: ignore[arg-type]
-        **kw,  # type: ignore[arg-type]
-    )
+    base = "https://acme.atlassian.net"
+    return HttpCore("jira", base, auth, transport=httpx.MockTransport(script), **kw)
 
 
-def ok(body: object = None) -> httpx.Response:
-    return httpx.Response(200, json=body if body is not None else {"ok": True})
+def ok() -> httpx.Response:
+    return httpx.Response(200, json={"ok": True})
 
 
 async def test_429_waits_at_least_retry_after_then_succeeds() -> None:
-    script = Script(httpx.Response(429, headers={"Retry-After": "7"}), ok())
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30))
+    script = Script(
+        httpx.Response(429, headers={"Retry-After": "7"}),
+        httpx.Response(503, headers={"Retry-After": when}),
+        ok(),
+    )
     sleeps = Sleeps()
     async with core(script, sleep=sleeps) as http:
         assert await http.get_json("/rest/api/3/myself") == {"ok": True}
-    assert sleeps == [7.0]
-    assert len(script.requests) == 2
-
-
-async def test_retry_after_as_http_date_is_honoured() -> None:
-    when = datetime.now(UTC) + timedelta(seconds=30)
-    script = Script(httpx.Response(503, headers={"Retry-After": format_datetime(when)}), ok())
-    sleeps = Sleeps()
-    async with core(script, sleep=sleeps) as http:
-        await http.request("GET", "/x")
-    assert 25 <= sleeps[0] <= 30
+    assert sleeps[0] == 7.0 and 25 <= sleeps[1] <= 30
+    assert len(script.requests) == 3
 
 
 async def test_retry_after_beyond_max_wait_raises_without_sleeping() -> None:
     script = Script(httpx.Response(429, headers={"Retry-After": "120"}))
     sleeps = Sleeps()
     async with core(script, sleep=sleeps, max_wait=60.0) as http:
-        with pytest.raises(RateLimited) as caught:
+        with pytest.raises(err.RateLimited) as caught:
             await http.request("GET", "/rest/api/3/search/jql")
     assert caught.value.retry_after == 120.0
     assert caught.value.status == 429
@@ -106,22 +88,26 @@ async def test_5xx_then_success_backs_off() -> None:
     assert 0.5 <= sleeps[0] <= 0.75 and 1.0 <= sleeps[1] <= 1.5
 
 
-async def test_persistent_5xx_stops_at_max_attempts() -> None:
-    script = Script(httpx.Response(500))
-    async with core(script, max_attempts=6) as http:
-        with pytest.raises(ServiceUnavailable) as caught:
-            await http.request("GET", "/x")
-    assert len(script.requests) == 6
-    assert caught.value.status == 500
-
-
-async def test_persistent_429_without_retry_after_ends_rate_limited() -> None:
-    script = Script(httpx.Response(429))
-    sleeps = Sleeps()
+@pytest.mark.parametrize(
+    ("step", "kind", "text"),
+    [
+        (httpx.Response(500), err.ServiceUnavailable, "unavailable (HTTP 500)"),
+        (httpx.Response(429), err.RateLimited, "rate limit reached"),
+        (
+            httpx.ReadTimeout("read timed out"),
+            err.NetworkError,
+            "timed out on GET /x (tried 4 times)",
+        ),
+    ],
+)
+async def test_persistent_failures_stop_at_max_attempts(
+    step: Step, kind: type[err.ConnectorError], text: str
+) -> None:
+    script, sleeps = Script(step), Sleeps()
     async with core(script, max_attempts=4, sleep=sleeps) as http:
-        with pytest.raises(RateLimited):
+        with pytest.raises(kind, match=re.escape(text)):
             await http.request("GET", "/x")
-    assert len(script.requests) == 4
+    assert len(script.requests) == 4 and len(sleeps) == 3
     assert all(0 < s <= 60 for s in sleeps)
 
 
@@ -129,7 +115,7 @@ async def test_400_is_tried_once_and_carries_remote_detail() -> None:
     body = {"errorMessages": ["The JQL\nquery is \x1b[31minvalid"], "errors": {}}
     script = Script(httpx.Response(400, json=body))
     async with core(script) as http:
-        with pytest.raises(Rejected) as caught:
+        with pytest.raises(err.Rejected) as caught:
             await http.request("POST", "/rest/api/3/search/jql", json={"jql": ""})
     assert len(script.requests) == 1
     message = str(caught.value)
@@ -140,10 +126,16 @@ async def test_400_is_tried_once_and_carries_remote_detail() -> None:
 
 @pytest.mark.parametrize(
     ("status", "kind"),
-    [(401, AuthError), (403, AuthError), (404, NotFound), (409, Conflict), (422, Rejected)],
+    [
+        (401, err.AuthError),
+        (403, err.AuthError),
+        (404, err.NotFound),
+        (409, err.Conflict),
+        (422, err.Rejected),
+    ],
 )
 async def test_client_errors_map_to_types_and_are_not_retried(
-    status: int, kind: type[ConnectorError]
+    status: int, kind: type[err.ConnectorError]
 ) -> None:
     script = Script(httpx.Response(status, json={"error": "nope"}))
     async with core(script) as http:
@@ -153,44 +145,28 @@ async def test_client_errors_map_to_types_and_are_not_retried(
     assert caught.value.status == status and caught.value.service == "jira"
 
 
-async def test_timeouts_end_as_network_error_after_max_attempts() -> None:
-    script = Script(httpx.ReadTimeout("read timed out"))
-    async with core(script, max_attempts=3) as http:
-        with pytest.raises(NetworkError) as caught:
-            await http.request("GET", "/x")
-    assert len(script.requests) == 3
-    assert "timed out" in str(caught.value) and "3 times" in str(caught.value)
-
-
-async def test_non_idempotent_post_is_not_resent_after_a_timeout_or_503() -> None:
-    for step in (httpx.ReadTimeout("lost"), httpx.Response(503)):
+async def test_non_idempotent_post_is_retried_only_when_the_server_never_acted() -> None:
+    lost = (httpx.ReadTimeout("lost"), httpx.Response(503))
+    unsent = (httpx.ConnectError("refused"), httpx.Response(429, headers={"Retry-After": "1"}))
+    for step in lost + unsent:
         script = Script(step, ok())
         async with core(script) as http:
-            with pytest.raises((NetworkError, ServiceUnavailable)):
+            try:
                 await http.request("POST", "/comment", json={"b": 1}, retry=False)
-        assert len(script.requests) == 1
+            except (err.NetworkError, err.ServiceUnavailable):
+                assert step in lost
+        assert len(script.requests) == (1 if step in lost else 2)
 
 
-async def test_non_idempotent_post_is_retried_when_it_never_reached_the_server() -> None:
-    for step in (httpx.ConnectError("refused"), httpx.Response(429, headers={"Retry-After": "1"})):
-        script = Script(step, ok())
-        async with core(script) as http:
-            response = await http.request("POST", "/comment", json={"b": 1}, retry=False)
-        assert response.status_code == 200 and len(script.requests) == 2
+BAD_BODIES = [b"<html><body>Down</body></html>", b'{"issues": [{"id": "1", "ke', b"\xff\xfe"]
 
 
-async def test_html_page_with_200_is_bad_response() -> None:
-    page = httpx.Response(200, html="<html><body>Service down</body></html>")
-    async with core(Script(page)) as http:
-        with pytest.raises(BadResponse, match="HTML page"):
-            await http.get_json("/x")
-
-
-@pytest.mark.parametrize("body", [b'{"issues": [{"id": "1", "ke', b"not json", b"\xff\xfe"])
-async def test_truncated_or_invalid_json_is_bad_response(body: bytes) -> None:
+@pytest.mark.parametrize("body", BAD_BODIES)
+async def test_html_truncated_or_invalid_json_with_200_is_bad_response(body: bytes) -> None:
+    text = "HTML page" if body.startswith(b"<") else "malformed or truncated JSON"
     script = Script(httpx.Response(200, content=body, headers={"content-type": "application/json"}))
     async with core(script) as http:
-        with pytest.raises(BadResponse, match="malformed or truncated JSON"):
+        with pytest.raises(err.BadResponse, match=text):
             await http.get_json("/x")
 
 
@@ -220,7 +196,7 @@ async def test_connection_dropped_mid_body_is_retried_then_network_error() -> No
     port = server.sockets[0].getsockname()[1]
     http = HttpCore("zendesk", f"http://127.0.0.1:{port}", None, max_attempts=3, sleep=Sleeps())
     async with server, http:
-        with pytest.raises(NetworkError, match="dropped mid-response"):
+        with pytest.raises(err.NetworkError, match="dropped mid-response"):
             await http.get_json("/api/v2/incremental/tickets/cursor")
     assert len(connections) == 3
 
@@ -232,7 +208,7 @@ async def test_connect_error_on_a_closed_port_is_network_error() -> None:
     await server.wait_closed()
     http = HttpCore("mixpanel", f"http://127.0.0.1:{port}", None, max_attempts=2, sleep=Sleeps())
     async with http:
-        with pytest.raises(NetworkError, match="could not connect"):
+        with pytest.raises(err.NetworkError, match="could not connect"):
             await http.request("GET", "/api/query/segmentation")
 
 
@@ -255,10 +231,10 @@ async def test_no_secret_or_query_string_reaches_errors_or_logs(
     for auth in (basic("pm@example.com", CANARY), bearer(CANARY)):
         for step in steps:
             async with core(Script(step), auth=auth, max_attempts=2) as http:
-                with pytest.raises(ConnectorError) as caught:
+                with pytest.raises(err.ConnectorError) as caught:
                     await http.get_json("/search", params={"q": "secret-query"})
                 texts.append(repr(caught.value) + str(caught.value))
-                with pytest.raises(ConnectorError) as caught:
+                with pytest.raises(err.ConnectorError) as caught:
                     await http.get_json("/search?key=inline-query")
                 texts.append(str(caught.value))
     texts += [record.getMessage() for record in caplog.records]
@@ -269,11 +245,6 @@ async def test_no_secret_or_query_string_reaches_errors_or_logs(
     assert all("\n" not in text for text in texts)
 
 
-async def test_base_url_with_credentials_is_refused() -> None:
-    with pytest.raises(ValueError, match="credentials"):
-        HttpCore("jira", f"https://pm:{CANARY}@acme.atlassian.net", None)
-
-
 async def test_user_agent_and_auth_header() -> None:
     script = Script(ok())
     async with core(script, auth=bearer(CANARY)) as http:
@@ -282,6 +253,8 @@ async def test_user_agent_and_auth_header() -> None:
     assert sent.headers["user-agent"].startswith("prodops/")
     assert sent.headers["authorization"] == f"Bearer {CANARY}"
     assert CANARY not in repr(bearer(CANARY))
+    with pytest.raises(ValueError, match="credentials"):
+        HttpCore("jira", f"https://pm:{CANARY}@acme.atlassian.net", None)
 
 
 async def test_rate_budget_spaces_requests_over_the_window() -> None:
@@ -298,14 +271,10 @@ async def test_rate_budget_spaces_requests_over_the_window() -> None:
         assert time.monotonic() - start >= 0.29
         with pytest.raises(ValueError, match="no rate budget"):
             await http.request("GET", "/x", budget="missing")
-
-
-async def test_budget_named_after_the_service_applies_to_every_request() -> None:
-    budget = RateBudget("jira", 60, 100)
-    async with core(Script(ok())) as http, core(Script(ok()), budgets=[budget]) as limited:
-        await http.request("GET", "/x")
+    every = RateBudget("jira", 60, 100)  # named after the service: applies to every request
+    async with core(Script(ok()), budgets=[every]) as limited:
         await limited.request("GET", "/x")
-    assert budget.remaining == 99
+    assert every.remaining == 99
 
 
 async def test_rate_budget_concurrency_caps_requests_in_flight() -> None:
@@ -326,10 +295,6 @@ async def test_rate_budget_concurrency_caps_requests_in_flight() -> None:
         await asyncio.gather(*(http.request("GET", "/api/query/events") for _ in range(20)))
     assert peak == 5
     assert budget.remaining == 40
-
-
-async def test_rate_budget_validates_its_numbers() -> None:
-    with pytest.raises(ValueError):
-        RateBudget("x", 0, 1)
-    with pytest.raises(ValueError):
-        RateBudget("x", 1, 1, concurrency=0)
+    for bad in ({"per": 0, "limit": 1}, {"per": 1, "limit": 1, "concurrency": 0}):
+        with pytest.raises(ValueError):
+            RateBudget("x", **bad)  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ TOKEN = "atl-canary-token-1234567890"
 ENV = "PRODOPS_JIRA_TOKEN"
 
 
-class MemoryVault(keyring.backends.SecretService.Keyring):  # type: ignore[misc]
+class MemoryVault(keyring.backends.SecretService.Keyring):
     """A SecretService-typed backend kept in memory: what a working desktop keyring does."""
 
     priority = 1
@@ -77,7 +77,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv(ENV, raising=False)
     before = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
     yield
     keyring.set_keyring(before)
 
