@@ -1,6 +1,9 @@
 """The `prodops` command line: builds objects, then runs the app or a headless command."""
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -114,13 +117,39 @@ def demo(size: str, seed: int, fresh: bool) -> None:
 
 
 def _run_demo(size: str, *, seed: int, fresh: bool) -> None:
-    from prodops_tui.cli.build import build_demo_workspace
+    """Start the fakes, fill (or refresh) the demo workspace through sync, open the app."""
+    from prodops_tui.cli.build import FAKE_SETTINGS, build_synced_demo, refresh_demo
+    from prodops_tui.fakes.serve import start_fakes
+    from prodops_tui.services.generator import generate
 
     workspace = load_config().workspace(f"demo-{size}")
     path = Path(workspace.url[len("sqlite:///") :])
-    if fresh or not path.exists():
-        build_demo_workspace(path, size=size, seed=seed)
-    _run_app(workspace, read_only=False)
+    company = generate(size, seed)
+    with start_fakes(company, settings=FAKE_SETTINGS) as fakes, _demo_tokens(fakes.tokens):
+        if fresh or not path.exists():
+            build_synced_demo(path, company, fakes)
+        else:
+            for report in refresh_demo(workspace.url, company, fakes):
+                for stream in report.streams:
+                    if stream.error:
+                        click.echo(f"{report.connection_id} {stream.stream}: {stream.error}")
+        _run_app(workspace, read_only=False)
+
+
+@contextmanager
+def _demo_tokens(tokens: dict[str, str]) -> Iterator[None]:
+    """The fakes' tokens as PRODOPS_<KIND>_TOKEN for this process only, never on disk."""
+    names = {f"PRODOPS_{kind.upper()}_TOKEN": token for kind, token in tokens.items()}
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @cli.command()

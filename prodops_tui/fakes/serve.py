@@ -5,8 +5,9 @@ import asyncio
 import secrets
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -46,14 +47,16 @@ class RunningFakes:
         self.stop()
 
 
-def _create(kind: str, company: Company, token: str, base_url: str) -> Starlette:
+def _create(
+    kind: str, company: Company, token: str, base_url: str, settings: Mapping[str, Any]
+) -> Starlette:
     if kind == "jira":
         from prodops_tui.fakes import jira
 
-        return jira.create_app(company, token=token)
+        return jira.create_app(company, token=token, **settings)
     from prodops_tui.fakes import zendesk
 
-    return zendesk.create_app(company, token=token, base_url=base_url)
+    return zendesk.create_app(company, token=token, base_url=base_url, **settings)
 
 
 def _listen(host: str) -> socket.socket:
@@ -69,9 +72,11 @@ def start_fakes(
     *,
     host: str = "127.0.0.1",
     kinds: Iterable[str] = KINDS,
-    configure: Callable[[str, Starlette], None] | None = None,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> RunningFakes:
-    """Start one fake per kind on a free port of `host`; each gets a fresh random token."""
+    """Start one fake per kind on a free port of `host`; each gets a fresh random token.
+
+    `settings[kind]` are extra keyword arguments for that fake's `create_app`."""
     fakes = RunningFakes({}, {}, {})
     sockets: list[socket.socket] = []
     for kind in kinds:
@@ -79,9 +84,7 @@ def start_fakes(
         sockets.append(sock)
         url = f"http://{host}:{sock.getsockname()[1]}"
         token = secrets.token_urlsafe(24)
-        app = _create(kind, company, token, url)
-        if configure is not None:
-            configure(kind, app)
+        app = _create(kind, company, token, url, (settings or {}).get(kind, {}))
         fakes.urls[kind], fakes.tokens[kind], fakes.apps[kind] = url, token, app
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         fakes._servers.append(uvicorn.Server(config))
