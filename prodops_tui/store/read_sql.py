@@ -3,12 +3,12 @@
 import re
 from dataclasses import dataclass
 
-from prodops_tui.store.read_tables import TableSpec, column_kind, table_spec
+from prodops_tui.store.read_tables import Params, TableSpec, column_kind, table_spec
 
 SEARCH_CAP = 10_000
 """How many of the newest matches (highest `seq`) a full-text search keeps."""
 
-Params = list[object]
+
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -167,11 +167,37 @@ def where_sql(spec: TableSpec, q: ListQuery, dialect: str) -> tuple[str, Params]
     return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
+def _fts_seqs(spec: TableSpec, q: ListQuery, words: list[str]) -> tuple[str, Params]:
+    """SQLite search: the newest SEARCH_CAP matches with their sort keys read in the same pass
+    over the table (one row lookup per match), then sorted for display."""
+    terms = q.order or spec.default_order
+    conditions, params = filters_sql(spec, q.filters, "t")
+    fts = f"{spec.name}_fts"
+    where = " AND ".join([f"{fts} MATCH ?", *conditions])
+    keys = "".join(f", {column_sql(spec, column)} AS o{i}" for i, (column, _) in enumerate(terms))
+    hits = (
+        f"SELECT t.seq AS seq{keys} FROM {fts} JOIN {spec.name} t ON t.seq = {fts}.rowid"
+        f" WHERE {where} ORDER BY {fts}.rowid DESC LIMIT {SEARCH_CAP}"
+    )
+    order = [f"o{i} {'DESC' if down else 'ASC'}" for i, (_, down) in enumerate(terms)]
+    if all(column != "seq" for column, _ in terms):
+        order.append("seq DESC" if terms[-1][1] else "seq ASC")
+    return f"SELECT seq FROM ({hits}) ORDER BY {', '.join(order)}", [
+        _match(words, "sqlite"),
+        *params,
+    ]
+
+
 def seqs_sql(q: ListQuery, dialect: str, limit: int | None) -> tuple[str, Params]:
     """Seqs of a list in display order, optionally limited."""
     spec = validate(q)
-    where, params = where_sql(spec, q, dialect)
-    sql = f"SELECT t.seq FROM {spec.name} t {where} ORDER BY {order_sql(spec, q.order, dialect)}"
+    words = search_words(spec, q.search)
+    if words and spec.fts and dialect == "sqlite":
+        sql, params = _fts_seqs(spec, q, words)
+    else:
+        where, params = where_sql(spec, q, dialect)
+        order = order_sql(spec, q.order, dialect)
+        sql = f"SELECT t.seq FROM {spec.name} t {where} ORDER BY {order}"
     if limit is None:
         return sql, params
     return f"{sql} LIMIT ?", [*params, limit]

@@ -1,7 +1,19 @@
 """The read path's allow-list: which tables and columns the UI may read, and their kinds."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from prodops_tui.models.enums import (
+    ExperimentStatus,
+    FeedbackState,
+    OutboxState,
+    StatusCategory,
+    ToolStatus,
+    TriageState,
+)
+
+Params = list[object]
 
 
 @dataclass(frozen=True)
@@ -118,3 +130,65 @@ def column_kind(spec: TableSpec, column: str) -> str:
     if column in spec.computed:
         return spec.computed[column][0]
     raise ValueError(f"unknown column {column!r} for table {spec.name!r}")
+
+
+SUMMARY_STEPS: tuple[tuple[str, ...], ...] = (
+    (
+        "experiments_running",
+        "experiments",
+        "tools",
+        "renewals_30",
+        "renewals_90",
+        "outbox_pending",
+        "outbox_conflict",
+    ),
+    ("issues", "issues_untriaged"),
+    ("feedback", "feedback_new"),
+)
+"""The Home counts grouped cheapest first: small tables, then issues, then feedback (O(rows))."""
+
+
+def _summary_parts(dialect: str, today: date) -> dict[str, tuple[str, Params]]:
+    def soon(days: int) -> Params:
+        window = (today, today + timedelta(days))
+        return list(window) if dialect == "postgresql" else [day.isoformat() for day in window]
+
+    retired = ToolStatus.RETIRED.value
+    renewals = "SELECT count(*) FROM tool WHERE status <> ? AND renewal_date BETWEEN ? AND ?"
+    by_state = "SELECT count(*) FROM {} WHERE state = ?"
+    return {
+        "issues": ("SELECT count(*) FROM issue WHERE NOT deleted", []),
+        "issues_untriaged": (
+            "SELECT count(*) FROM issue WHERE triage_state = ? AND NOT deleted"
+            " AND status_category <> ?",
+            [TriageState.UNTRIAGED.value, StatusCategory.DONE.value],
+        ),
+        "feedback": ("SELECT count(*) FROM feedback", []),
+        "feedback_new": (by_state.format("feedback"), [FeedbackState.NEW.value]),
+        "experiments_running": (
+            "SELECT count(*) FROM experiment WHERE status = ?",
+            [ExperimentStatus.RUNNING.value],
+        ),
+        "experiments": ("SELECT count(*) FROM experiment", []),
+        "tools": ("SELECT count(*) FROM tool", []),
+        "renewals_30": (renewals, [retired, *soon(30)]),
+        "renewals_90": (renewals, [retired, *soon(90)]),
+        "outbox_pending": (
+            "SELECT count(*) FROM outbox WHERE state IN (?, ?)",
+            [OutboxState.PENDING.value, OutboxState.INFLIGHT.value],
+        ),
+        "outbox_conflict": (by_state.format("outbox"), [OutboxState.CONFLICT.value]),
+    }
+
+
+def summary_sql(
+    dialect: str, today: date, keys: Sequence[str] | None = None
+) -> tuple[str, Params, list[str]]:
+    """One statement with the named Home counts (all of them by default)."""
+    parts = _summary_parts(dialect, today)
+    names = list(parts) if keys is None else list(keys)
+    for name in names:
+        if name not in parts:
+            raise ValueError(f"unknown summary count: {name!r}")
+    sql = "SELECT " + ", ".join(f"({parts[name][0]}) AS {name}" for name in names)
+    return sql, [param for name in names for param in parts[name][1]], names

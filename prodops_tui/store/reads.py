@@ -10,18 +10,10 @@ import sqlite3
 import threading
 from array import array
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from prodops_tui.models.enums import (
-    ExperimentStatus,
-    FeedbackState,
-    OutboxState,
-    StatusCategory,
-    ToolStatus,
-    TriageState,
-)
 from prodops_tui.store.errors import StoreError, mask_url
 from prodops_tui.store.read_sql import (
     SEARCH_CAP,
@@ -32,17 +24,26 @@ from prodops_tui.store.read_sql import (
     seqs_sql,
     validate,
 )
-from prodops_tui.store.read_tables import column_kind
+from prodops_tui.store.read_tables import SUMMARY_STEPS, column_kind, summary_sql
 
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["SEARCH_CAP", "ListQuery", "Reader", "Row"]
+__all__ = ["SEARCH_CAP", "SUMMARY_STEPS", "ListQuery", "ReadCancelled", "Reader", "Row"]
 
 Row = tuple[Any, ...]
 """`seq`, then the values of the query's columns, dates as ISO text, string lists joined."""
 
 _CHUNK = 500
+_PROGRESS_STEPS = 50_000
+"""SQLite VM steps between two checks of a read's cancel flag (roughly a millisecond)."""
+
+Cancelled = Callable[[], bool]
+"""Asked while a long read runs: True stops it with ReadCancelled (SQLite only)."""
+
+
+class ReadCancelled(StoreError):
+    """A read stopped because its caller no longer wants the result."""
 
 
 def _datetime_text(value: Any) -> str | None:
@@ -127,54 +128,6 @@ def _first_line(exc: BaseException, secret: str | None = None) -> str:
     return line.replace(secret, "***") if secret else line
 
 
-def _summary_sql(dialect: str, today: date) -> tuple[str, list[Any], list[str]]:
-    """One statement counting everything the Home screen shows."""
-
-    def soon(days: int) -> list[Any]:
-        window = (today, today + timedelta(days))
-        return list(window) if dialect == "postgresql" else [day.isoformat() for day in window]
-
-    retired = ToolStatus.RETIRED.value
-    renewals = "SELECT count(*) FROM tool WHERE status <> ? AND renewal_date BETWEEN ? AND ?"
-    parts: list[tuple[str, str, list[Any]]] = [
-        ("issues", "SELECT count(*) FROM issue WHERE NOT deleted", []),
-        (
-            "issues_untriaged",
-            "SELECT count(*) FROM issue WHERE triage_state = ? AND NOT deleted"
-            " AND status_category <> ?",
-            [TriageState.UNTRIAGED.value, StatusCategory.DONE.value],
-        ),
-        ("feedback", "SELECT count(*) FROM feedback", []),
-        (
-            "feedback_new",
-            "SELECT count(*) FROM feedback WHERE state = ?",
-            [FeedbackState.NEW.value],
-        ),
-        (
-            "experiments_running",
-            "SELECT count(*) FROM experiment WHERE status = ?",
-            [ExperimentStatus.RUNNING.value],
-        ),
-        ("experiments", "SELECT count(*) FROM experiment", []),
-        ("tools", "SELECT count(*) FROM tool", []),
-        ("renewals_30", renewals, [retired, *soon(30)]),
-        ("renewals_90", renewals, [retired, *soon(90)]),
-        (
-            "outbox_pending",
-            "SELECT count(*) FROM outbox WHERE state IN (?, ?)",
-            [OutboxState.PENDING.value, OutboxState.INFLIGHT.value],
-        ),
-        (
-            "outbox_conflict",
-            "SELECT count(*) FROM outbox WHERE state = ?",
-            [OutboxState.CONFLICT.value],
-        ),
-    ]
-    sql = "SELECT " + ", ".join(f"({part}) AS {name}" for name, part, _ in parts)
-    params = [param for _, _, values in parts for param in values]
-    return sql, params, [name for name, _, _ in parts]
-
-
 _FRESHNESS_SQL = (
     "SELECT c.kind, max(s.last_success_at) FROM connection c"
     " LEFT JOIN sync_state s ON s.connection_id = c.id GROUP BY c.id, c.kind ORDER BY c.kind, c.id"
@@ -187,10 +140,9 @@ class Reader:
     def __init__(self, url: str) -> None:
         self.url = url
         self.dialect, self._target = _target(url)
-        self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[Any] = []
-        self._generation = 0
+        self._idle: list[Any] = []
         self._errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def first_page(self, q: ListQuery, limit: int = 256) -> list[Row]:
@@ -198,15 +150,17 @@ class Reader:
         sql, params = page_sql(q, self.dialect, limit)
         return self._normalised(q, self._fetch(sql, params))
 
-    def count(self, q: ListQuery) -> int:
+    def count(self, q: ListQuery, cancelled: Cancelled | None = None) -> int:
         """How many rows the list has (exact, also for searches)."""
         sql, params = count_sql(q, self.dialect)
-        return int(self._fetch(sql, params)[0][0])
+        return int(self._fetch(sql, params, cancelled)[0][0])
 
-    def snapshot(self, q: ListQuery, cap: int | None = None) -> "array[int]":
+    def snapshot(
+        self, q: ListQuery, cap: int | None = None, cancelled: Cancelled | None = None
+    ) -> "array[int]":
         """Seqs of the whole list in display order (full-text searches: the newest SEARCH_CAP)."""
         sql, params = seqs_sql(q, self.dialect, cap)
-        return array("q", [row[0] for row in self._fetch(sql, params)])
+        return array("q", [row[0] for row in self._fetch(sql, params, cancelled)])
 
     def rows(self, q: ListQuery, seqs: Sequence[int]) -> list[Row]:
         """Rows for those seqs in the given order; seqs no longer present are skipped."""
@@ -218,9 +172,12 @@ class Reader:
             found.update((row[0], row) for row in self._fetch(sql, params))
         return self._normalised(q, [found[seq] for seq in seqs if seq in found])
 
-    def summary(self, today: date | None = None) -> dict[str, int]:
-        """Counts for the Home screen; renewals fall within 30/90 days from `today` (inclusive)."""
-        sql, params, keys = _summary_sql(self.dialect, today or date.today())
+    def summary(
+        self, today: date | None = None, keys: Sequence[str] | None = None
+    ) -> dict[str, int]:
+        """Counts for the Home screen (all, or the named `keys`, see SUMMARY_STEPS); renewals
+        fall within 30/90 days from `today` (inclusive)."""
+        sql, params, keys = summary_sql(self.dialect, today or date.today(), keys)
         values = self._fetch(sql, params)[0]
         return {key: int(value) for key, value in zip(keys, values, strict=True)}
 
@@ -229,10 +186,10 @@ class Reader:
         return [(str(kind), _datetime_text(at)) for kind, at in self._fetch(_FRESHNESS_SQL, [])]
 
     def close(self) -> None:
-        """Close the connections of every thread; later calls open new ones."""
+        """Close every connection; reads running now close theirs when done, later reads open
+        new ones."""
         with self._lock:
-            connections, self._open = self._open, []
-            self._generation += 1
+            connections, self._open, self._idle = self._open, [], []
         for connection in connections:
             connection.close()
 
@@ -242,24 +199,45 @@ class Reader:
             return [tuple(row) for row in rows]
         return [normalise(row) for row in rows]
 
-    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        connection = self._connection()
+    def _fetch(
+        self, sql: str, params: Sequence[Any], cancelled: Cancelled | None = None
+    ) -> list[Any]:
+        connection = self._acquire()
         if self.dialect == "postgresql":
             sql = sql.replace("?", "%s")
+        elif cancelled is not None:
+            connection.set_progress_handler(lambda: 1 if cancelled() else 0, _PROGRESS_STEPS)
         try:
             return list(connection.execute(sql, params).fetchall())
         except self._errors as exc:
+            if cancelled is not None and cancelled():
+                raise ReadCancelled("read cancelled") from exc
             raise StoreError(f"cannot read the workspace: {_first_line(exc)}") from exc
+        finally:
+            if cancelled is not None and self.dialect == "sqlite":
+                connection.set_progress_handler(None, 0)
+            self._release(connection)
 
-    def _connection(self) -> Any:
-        held = getattr(self._local, "held", None)
-        if held is not None and held[0] == self._generation and not getattr(held[1], "closed", 0):
-            return held[1]
+    def _acquire(self) -> Any:
+        """An idle connection of this reader, or a new one: one read at a time on each."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
         connection = self._connect()
         with self._lock:
             self._open.append(connection)
-            self._local.held = (self._generation, connection)
         return connection
+
+    def _release(self, connection: Any) -> None:
+        with self._lock:
+            held = any(open_ is connection for open_ in self._open)
+            if held and getattr(connection, "closed", False):
+                self._open = [open_ for open_ in self._open if open_ is not connection]
+                return  # a PostgreSQL connection that broke: the next read opens a new one
+            if held:
+                self._idle.append(connection)
+                return
+        connection.close()  # the reader was closed while this read ran
 
     def _connect(self) -> Any:
         if self.dialect == "postgresql":

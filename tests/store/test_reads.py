@@ -12,7 +12,7 @@ import pytest
 
 from prodops_tui.store import read_sql
 from prodops_tui.store.errors import StoreError
-from prodops_tui.store.reads import ListQuery, Reader
+from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, ReadCancelled, Reader
 from prodops_tui.store.store import Store
 
 TODAY = date.today()
@@ -352,10 +352,12 @@ def test_freshness_per_connection(reader: Reader) -> None:
     ]
 
 
-def test_each_thread_reads_on_its_own_connection(reader: Reader) -> None:
+def test_threads_read_concurrently_and_reuse_connections(reader: Reader) -> None:
     results: list[list[Any]] = []
+    barrier = threading.Barrier(4)
 
     def read() -> None:
+        barrier.wait()
         results.append(_keys(reader.first_page(ISSUES)))
 
     threads = [threading.Thread(target=read) for _ in range(4)]
@@ -364,9 +366,39 @@ def test_each_thread_reads_on_its_own_connection(reader: Reader) -> None:
     for thread in threads:
         thread.join()
     assert results == [_keys(reader.first_page(ISSUES))] * 4
-    assert len(reader._open) == 5
+    opened = len(reader._open)
+    assert 1 <= opened <= 4
+    for _ in range(10):
+        reader.first_page(ISSUES)
+    assert len(reader._open) == opened  # one-after-another reads reuse idle connections
     reader.close()
+    assert reader._open == []
     assert reader.count(ISSUES) == 5
+
+
+def test_summary_of_some_keys_and_steps_cover_all(reader: Reader) -> None:
+    everything = reader.summary()
+    assert reader.summary(keys=("feedback", "issues")) == {"feedback": 4, "issues": 4}
+    merged: dict[str, int] = {}
+    for step in SUMMARY_STEPS:
+        merged.update(reader.summary(keys=step))
+    assert merged == everything
+    with pytest.raises(ValueError):
+        reader.summary(keys=("issues; DROP TABLE issue",))
+
+
+def test_cancelled_read_stops_with_read_cancelled(reader: Reader) -> None:
+    # A recursive CTE long enough to reach the progress handler several times.
+    q = ListQuery("issue", ("key",), search="export")
+    assert reader.count(q, cancelled=lambda: False) == reader.count(q)
+    with pytest.raises(ReadCancelled):
+        reader._fetch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000)"
+            " SELECT count(*) FROM n",
+            [],
+            cancelled=lambda: True,
+        )
+    assert reader.count(q) == reader.count(q, cancelled=lambda: False)  # connection still usable
 
 
 def test_sqlite_reader_cannot_write(sqlite_url: str) -> None:
