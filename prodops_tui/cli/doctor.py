@@ -43,10 +43,14 @@ async def _connection_checks(rows: list[dict[str, Any]], secrets: Secrets) -> li
 
 def run_doctor(options: "Options") -> list["Check"]:
     """Every check, in the order they are shown."""
-    from prodops_tui.services.doctor import check_outbox, check_store
+    from prodops_tui.services.doctor import Check, check_outbox, check_store
+    from prodops_tui.store.store import StoreError
 
     checks = _config_checks(options)
-    store = open_store(options, read_only=True)
+    try:
+        store = open_store(options, read_only=True)
+    except StoreError as exc:
+        return [*checks, Check("database", "fail", str(exc))]
     try:
         checks += check_store(store)
         checks += check_outbox(store)
