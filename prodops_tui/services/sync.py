@@ -23,7 +23,7 @@ from prodops_tui.models import tables  # noqa: F401  (registers the tables on th
 from prodops_tui.models.enums import FeedbackState, OutboxState
 from prodops_tui.services.sync_lock import SyncLock
 from prodops_tui.store.engine import one_line
-from prodops_tui.store.store import NATURAL_KEYS, Store, StoreError
+from prodops_tui.store.store import Store, StoreError
 
 __all__ = ["Connector", "StreamReport", "SyncReport", "sync_connection"]
 
@@ -174,10 +174,7 @@ def _commit_page(store: Store, page: Page) -> tuple[int, int]:
         rows = _without_edited_fields(rows, _pending_columns(store))
     if page.table == "feedback":
         _ensure_orgs(store, {row["org_id"] for row in rows if row.get("org_id")})
-    if page.table in NATURAL_KEYS:
-        changed = store.upsert(page.table, rows) if rows else 0
-    else:
-        changed = _upsert_by_primary_key(store, page.table, rows)
+    changed = store.upsert(page.table, rows) if rows else 0
     deleted = _mark_deleted(store, page.table, page.deleted_ids) if page.deleted_ids else 0
     return changed, deleted
 
@@ -237,20 +234,6 @@ def _ensure_orgs(store: Store, org_ids: set[str]) -> None:
     rows = [{"id": org_id, "name": "", "tier": "free", "arr": 0.0} for org_id in sorted(org_ids)]
     with store.write() as conn:
         conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), rows)
-
-
-def _upsert_by_primary_key(store: Store, table: str, rows: list[dict[str, Any]]) -> int:
-    """Upsert for tables the store has no natural key for (usage_daily): the primary key."""
-    if not rows:
-        return 0
-    target = SQLModel.metadata.tables[table]
-    keys = [c.name for c in target.primary_key.columns]
-    stmt = (sqlite_insert if store.dialect == "sqlite" else pg_insert)(target)
-    updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-    upsert = stmt.on_conflict_do_update(index_elements=keys, set_=updates)
-    with store.write() as conn:
-        conn.execute(upsert, rows)
-    return len(rows)
 
 
 def _mark_deleted(store: Store, table: str, ids: Sequence[str]) -> int:

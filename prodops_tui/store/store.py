@@ -36,6 +36,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "sync_state": ("connection_id", "stream"),
     "evidence": ("feedback_id", "issue_id"),
     "saved_view": ("screen", "name"),
+    "usage_daily": ("event", "day"),
 }
 SKIP_UNCHANGED = frozenset({"issue", "feedback"})
 """Tables whose upsert skips rows whose remote `updated` did not move forward."""

@@ -21,9 +21,9 @@ def _engine(url: str) -> Engine:
     return postgres_engine(url, read_only=False)
 
 
-def test_head_is_the_full_text_revision() -> None:
-    assert head_revision() == "0002"
-    assert known_revisions() == {"0001", "0002"}
+def test_head_is_the_newest_revision() -> None:
+    assert head_revision() == "0003"
+    assert known_revisions() == {"0001", "0002", "0003"}
 
 
 def test_probe_module_agrees_with_the_migration_head() -> None:
