@@ -121,11 +121,12 @@ class GrowthBookConnector:
     async def experiment_results(
         self, experiment_id: str, goal: str | None = None
     ) -> dict[str, Any]:
-        """The latest results summary of one experiment; {} when it has none yet."""
+        """The latest results summary of one experiment; {} when it has none yet (GrowthBook
+        answers 400 "No results found for that experiment")."""
         path = f"/api/v1/experiments/{quote(experiment_id, safe='')}/results"
         try:
             body = await self.http.get_json(path)
-        except NotFound:
+        except (NotFound, Rejected):
             return {}
         return results_summary(body, goal or "")
 

@@ -24,6 +24,8 @@ __all__ = ["QUERY_BUDGET", "MixpanelConnector", "export_url"]
 QUERY_BUDGET = "mixpanel.query"
 CACHE_SECONDS = 3600.0
 _OVERLAP_DAYS = 3
+_GZIP = {"Accept-Encoding": "gzip"}
+"""The export spec allows only gzip here; httpx would also offer deflate."""
 _DATA_HOSTS = {"mixpanel.com": "data", "eu.mixpanel.com": "data-eu", "in.mixpanel.com": "data-in"}
 
 
@@ -151,7 +153,7 @@ class MixpanelConnector:
             from_date=start.isoformat(), to_date=end.isoformat(), event=json.dumps([self.nps_event])
         )
         response = await self.http.request(
-            "GET", self.export_url, params=params, budget=self._budget
+            "GET", self.export_url, params=params, headers=_GZIP, budget=self._budget
         )
         if "html" in response.headers.get("content-type", "").lower():
             raise BadResponse(

@@ -7,6 +7,7 @@ for travel as `key:value` tags. Tests steer it through `app.state`: `faults` (a 
 `Fault`s), `experiments` (id -> JSON, editable) and `limit` (the rate window).
 """
 
+import zlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -24,6 +25,10 @@ __all__ = ["Fault", "create_app", "experiment_json", "iso"]
 Handler = Callable[[Request], Awaitable[Response]]
 _SORTS = ("dateCreated", "dateUpdated", "name")
 _STATUSES = ("draft", "running", "stopped")
+_WITH_RESULTS = ("running", "stopped")
+_BEHAVIOR = {"goal": "increase", "windowSettings": {"type": "conversion"}, "minSampleSize": 150}
+_BEHAVIOR |= {"riskThresholdSuccess": 0.0025, "riskThresholdDanger": 0.0125, "targetMDE": 0.1}
+_BEHAVIOR |= {"minPercentChange": 0.005, "maxPercentChange": 0.5}
 
 
 def iso(moment: datetime | date) -> str:
@@ -175,10 +180,6 @@ def results_json(experiment: dict[str, Any], results: dict[str, Any]) -> dict[st
 
 def metric_json(name: str, project: str, when: str) -> dict[str, Any]:
     """A binomial metric in GrowthBook's Metric shape."""
-    behavior: dict[str, Any] = {"goal": "increase", "windowSettings": {"type": "conversion"}}
-    behavior |= {"riskThresholdSuccess": 0.0025, "riskThresholdDanger": 0.0125}
-    behavior |= {"minPercentChange": 0.005, "maxPercentChange": 0.5}
-    behavior |= {"minSampleSize": 150, "targetMDE": 0.1}
     return {
         "id": f"met_{name}",
         "managedBy": "",
@@ -192,7 +193,19 @@ def metric_json(name: str, project: str, when: str) -> dict[str, Any]:
         "tags": [],
         "projects": [project],
         "archived": False,
-        "behavior": behavior,
+        "behavior": dict(_BEHAVIOR),
+    }
+
+
+def _interim(row: dict[str, Any]) -> dict[str, Any]:
+    """A running experiment's latest snapshot: a small lift with a wide interval."""
+    h = zlib.crc32(str(row["id"]).encode())
+    lift = (h % 61 - 20) / 1000
+    half = 0.02 + h % 7 / 100
+    users = 1_000 + h % 50_000
+    return {"lift": lift, "ci_low": lift - half, "ci_high": lift + half, "users": users} | {
+        "chance_to_win": 0.5 + lift * 5,
+        "srm_p": 0.5,
     }
 
 
@@ -214,14 +227,12 @@ def _guard(handler: Handler) -> Handler:
             return _message(401, "Invalid API key")
         wait = state.limit.admit()
         if wait is not None:
-            return _message(429, "Too many requests, limit to 60 per minute", **_retry(wait))
+            return _message(
+                429, "Too many requests, limit to 60 per minute", **{"Retry-After": f"{wait:g}"}
+            )
         return await handler(request)
 
     return guarded
-
-
-def _retry(wait: float) -> dict[str, str]:
-    return {"Retry-After": f"{wait:g}"}
 
 
 def _paged(request: Request, name: str, items: list[dict[str, Any]]) -> Response:
@@ -274,7 +285,7 @@ async def get_results(request: Request) -> Response:
         return _message(404, "Could not find experiment with that id")
     results = request.app.state.results.get(found["id"])
     if not results:
-        return _message(404, "No results found for this experiment")
+        return _message(400, "No results found for that experiment")
     return JSONResponse(results_json(found, results))
 
 
@@ -306,7 +317,11 @@ def create_app(
     app.state.writes = []
     app.state.limit = RateWindow(per_minute)
     app.state.experiments = {(e := experiment_json(r, project))["id"]: e for r in rows}
-    app.state.results = {str(r["id"]).rsplit(":", 1)[-1]: r["results"] for r in rows}
+    app.state.results = {
+        str(r["id"]).rsplit(":", 1)[-1]: r["results"] or _interim(r)
+        for r in rows
+        if r["status"] in _WITH_RESULTS
+    }
     when = iso(company.spec.now - timedelta(days=400))
     names = sorted({r["primary_metric"] for r in rows})
     app.state.metrics = [metric_json(name, project, when) for name in names]
