@@ -3,39 +3,49 @@
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
+from importlib import import_module
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.pilot import Pilot
+from textual.screen import Screen
 
-from prodops_tui.screens.backlog import BacklogScreen
-from prodops_tui.screens.calendar import CalendarScreen
 from prodops_tui.screens.commands import MODE_TITLES, ProdOpsCommands
 from prodops_tui.screens.help import HelpScreen, KeyHelp
 from prodops_tui.screens.home import HomeScreen
-from prodops_tui.screens.inbox import InboxScreen
-from prodops_tui.screens.inventory import ToolsScreen
 from prodops_tui.store.reads import Reader
-from prodops_tui.widgets.paged_table import PagedTable
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.workspace import Workspace, utc_now
 
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
 MODE_ORDER = tuple(MODE_TITLES)
 SCREENS_BY_MODE = {
-    "home": HomeScreen,
-    "backlog": BacklogScreen,
-    "inbox": InboxScreen,
-    "calendar": CalendarScreen,
-    "tools": ToolsScreen,
+    "home": "prodops_tui.screens.home:HomeScreen",
+    "backlog": "prodops_tui.screens.backlog:BacklogScreen",
+    "inbox": "prodops_tui.screens.inbox:InboxScreen",
+    "calendar": "prodops_tui.screens.calendar:CalendarScreen",
+    "tools": "prodops_tui.screens.inventory:ToolsScreen",
 }
+"""Screen class of each mode as "module:name": imported when the mode is first shown, so the
+first frame (Home) does not pay for the list screens, their widgets and their CSS."""
+
+
+def screen_class(mode: str) -> type[Screen[None]]:
+    module, _, name = SCREENS_BY_MODE[mode].partition(":")
+    screen: type[Screen[None]] = getattr(import_module(module), name)
+    return screen
 
 
 class ProdOpsApp(App[None]):
     """The prodops workspace: Home, Backlog, Inbox, Calendar and Tools over the local cache."""
 
     CSS_PATH = "app.tcss"
+    """Also holds Home's rules: a screen's own CSS_PATH re-parses every stylesheet when the screen
+    is first shown, which the first frame should not wait for (the list screens keep theirs)."""
     TITLE = "prodops"
     COMMANDS = App.COMMANDS | {ProdOpsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,8 +74,8 @@ class ProdOpsApp(App[None]):
         self.theme_name = theme
         self.reader = Reader(url)
         self.workspace = Workspace(self.reader, workspace, read_only, clock)
-        for mode, screen in SCREENS_BY_MODE.items():
-            self.add_mode(mode, partial(screen, self.workspace))
+        for mode in SCREENS_BY_MODE:
+            self.add_mode(mode, partial(self._make_screen, mode))
         self.sub_title = workspace
 
     def on_mount(self) -> None:
@@ -86,6 +96,20 @@ class ProdOpsApp(App[None]):
     def on_unmount(self) -> None:
         self.reader.close()
 
+    def _make_screen(self, mode: str) -> Screen[None]:
+        factory: Callable[[Workspace], Screen[None]] = screen_class(mode)
+        return factory(self.workspace)
+
+    @on(HomeScreen.Counted)
+    def home_complete(self) -> None:
+        self.import_list_screens()
+
+    @work(thread=True, exclusive=True, group="prewarm")
+    def import_list_screens(self) -> None:
+        """Once Home is complete, import the other screens in the background (first switch)."""
+        for mode in MODE_ORDER:
+            screen_class(mode)
+
     def _step_mode(self, step: int) -> None:
         index = MODE_ORDER.index(self.current_mode) if self.current_mode in MODE_ORDER else 0
         self.switch_mode(MODE_ORDER[(index + step) % len(MODE_ORDER)])
@@ -100,10 +124,14 @@ class ProdOpsApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def action_sort_next(self) -> None:
+        from prodops_tui.widgets.paged_table import PagedTable
+
         for table in self.screen.query(PagedTable):
             table.action_cycle_sort()
 
     def action_sort_reverse(self) -> None:
+        from prodops_tui.widgets.paged_table import PagedTable
+
         for table in self.screen.query(PagedTable):
             table.action_flip_sort()
 
@@ -126,7 +154,7 @@ class ProdOpsApp(App[None]):
         ]
 
 
-async def settle(pilot: Pilot[None]) -> None:
+async def settle(pilot: "Pilot[None]") -> None:
     """Return once no worker is left, including workers started by workers."""
     while pilot.app.workers:
         await pilot.app.workers.wait_for_complete()

@@ -1,11 +1,9 @@
 """Load validated settings fast: pydantic runs only when the file or environment changed."""
 
-import getpass
 import hashlib
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,8 @@ class Config:
 
     @property
     def actor_name(self) -> str:
+        import getpass  # only commands that write need it, not opening the app
+
         return self.actor or getpass.getuser()
 
     def workspace(self, name: str | None = None) -> Workspace:
@@ -77,6 +77,8 @@ def _fingerprint(source: Path) -> str:
 
 
 def _validate(source: Path) -> dict[str, Any]:
+    import tomllib  # only when the settings cache is missing or stale
+
     if source.exists():
         try:
             with source.open("rb") as handle:

@@ -1,5 +1,6 @@
 """Home: what needs attention now, as counts that open the screen behind them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -12,9 +13,10 @@ from textual.events import Click
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from prodops_tui.models.enums import ExperimentStatus, ToolStatus
-from prodops_tui.store.reads import ListQuery, Reader, Row
+from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Reader, Row
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.status_bar import STALE_AFTER, StatusBar, parse_moment
 from prodops_tui.widgets.workspace import Workspace
@@ -31,29 +33,60 @@ RUNNING = ListQuery(
 )
 
 
+Counts = dict[str, int]
+
+
 @dataclass(frozen=True)
 class CardSpec:
     title: str
     mode: str
     """The screen the card opens."""
+    needs: tuple[str, ...]
+    """The counts the card shows; it stays "counting…" until all of them arrived."""
+    value: Callable[[Counts], tuple[int, str]]
+    """Big number and detail line from the counts."""
 
 
 CARDS = (
-    CardSpec("Untriaged", "backlog"),
-    CardSpec("New feedback", "inbox"),
-    CardSpec("Running", "calendar"),
-    CardSpec("Renewals", "tools"),
-    CardSpec("Stale sources", "tools"),
+    CardSpec(
+        "Untriaged",
+        "backlog",
+        ("issues_untriaged", "issues"),
+        lambda c: (c["issues_untriaged"], f"of {c['issues']:,} issues"),
+    ),
+    CardSpec(
+        "New feedback",
+        "inbox",
+        ("feedback_new", "feedback"),
+        lambda c: (c["feedback_new"], f"of {c['feedback']:,} items"),
+    ),
+    CardSpec(
+        "Running",
+        "calendar",
+        ("experiments_running", "experiments"),
+        lambda c: (c["experiments_running"], f"of {c['experiments']:,} experiments"),
+    ),
+    CardSpec(
+        "Renewals",
+        "tools",
+        ("renewals_30", "renewals_90"),
+        lambda c: (c["renewals_30"], f"in 30d, {c['renewals_90']:,} in 90d"),
+    ),
+    CardSpec(
+        "Stale sources",
+        "tools",
+        ("stale", "sources"),
+        lambda c: (c["stale"], f"of {c['sources']:,} sources"),
+    ),
 )
 
 
 @dataclass(frozen=True)
 class Overview:
-    """Everything Home shows, read in one worker."""
+    """What Home shows from small tables: read before any count over the big ones."""
 
-    counts: dict[str, int]
-    stale: int
-    sources: int
+    counts: Counts
+    """The cheap counts (first of SUMMARY_STEPS) plus `stale` and `sources`."""
     renewals: list[Row]
     running: list[Row]
 
@@ -71,21 +104,23 @@ class Card(Static, can_focus=True):
             self.mode = mode
 
     def __init__(self, number: int, spec: CardSpec) -> None:
-        super().__init__(id=f"card-{number}")
+        super().__init__(self._text(number, spec, "…", "counting…"), id=f"card-{number}")
         self.number = number
         self.spec = spec
 
-    def show(self, value: int, detail: str) -> None:
-        self.update(
-            Content.assemble(
-                (f"{self.number} ", "$text-muted"),
-                (self.spec.title, "bold"),
-                "\n",
-                (f"{value:,}", "bold $text-accent"),
-                "\n",
-                (detail, "$text-muted"),
-            )
+    @staticmethod
+    def _text(number: int, spec: CardSpec, value: str, detail: str) -> Content:
+        return Content.assemble(
+            (f"{number} ", "$text-muted"),
+            (spec.title, "bold"),
+            "\n",
+            (value, "bold $text-accent"),
+            "\n",
+            (detail, "$text-muted"),
         )
+
+    def show(self, value: int, detail: str) -> None:
+        self.update(self._text(self.number, self.spec, f"{value:,}", detail))
 
     def action_open(self) -> None:
         self.post_message(self.Opened(self.spec.mode))
@@ -95,19 +130,14 @@ class Card(Static, can_focus=True):
 
 
 def read_overview(workspace: Workspace) -> Overview:
-    """Counts, stale sources and the two short lists (runs in a worker thread)."""
+    """Stale sources, the two short lists and the counts over small tables (worker thread)."""
     reader: Reader = workspace.reader
     now, today = workspace.clock(), workspace.today()
     sources = reader.freshness()
     stale = sum(1 for _, last in sources if last is None or now - parse_moment(last) > STALE_AFTER)
     due = [r for r in reader.first_page(RENEWALS, 256) if r[2] and str(r[2]) >= today.isoformat()]
-    return Overview(
-        reader.summary(today),
-        stale,
-        len(sources),
-        due[:LIST_SIZE],
-        reader.first_page(RUNNING, LIST_SIZE),
-    )
+    counts = reader.summary(today, SUMMARY_STEPS[0]) | {"stale": stale, "sources": len(sources)}
+    return Overview(counts, due[:LIST_SIZE], reader.first_page(RUNNING, LIST_SIZE))
 
 
 def short_list(title: str, rows: list[Row], empty: str, extra_width: int) -> Content:
@@ -134,7 +164,6 @@ def short_list(title: str, rows: list[Row], empty: str, extra_width: int) -> Con
 class HomeScreen(Screen[None]):
     """Counts of what needs attention, the next renewals and the experiments running now."""
 
-    CSS_PATH = "home.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(n), f"open_card({n})", card.title, show=False, id=f"home.card{n}")
@@ -157,9 +186,13 @@ class HomeScreen(Screen[None]):
 
     status = getters.query_one(StatusBar)
 
+    class Counted(Message):
+        """Every count on Home is shown."""
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.counts: Counts = {}
 
     def compose(self) -> ComposeResult:
         with Grid(id="cards"):
@@ -173,7 +206,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(Card).focus()
-        self.action_refresh()
+        self.load()  # the StatusBar reads its own line when it mounts
 
     def action_refresh(self) -> None:
         self.load()
@@ -186,22 +219,36 @@ class HomeScreen(Screen[None]):
     def open_screen(self, event: Card.Opened) -> None:
         self.app.switch_mode(event.mode)
 
-    @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
+        """Small tables now; the counts over big tables after the next frame, cheapest first."""
+        self.load_overview()
+        self.call_after_refresh(self.load_counts)
+
+    @work(thread=True, exclusive=True, group="home")
+    def load_overview(self) -> None:
         overview = read_overview(self.workspace)
         self.app.call_from_thread(self._show, overview)
 
+    @work(thread=True, exclusive=True, group="home-counts")
+    def load_counts(self) -> None:
+        worker = get_current_worker()
+        today = self.workspace.today()
+        for keys in SUMMARY_STEPS[1:]:
+            if worker.is_cancelled:
+                return
+            counts = self.workspace.reader.summary(today, keys)
+            self.app.call_from_thread(self._show_counts, counts)
+        self.app.call_from_thread(self.post_message, self.Counted())
+
+    def _show_counts(self, counts: Counts) -> None:
+        """Fill every card whose counts are all known; the numbers are exact when shown."""
+        self.counts.update(counts)
+        for card in self.query(Card):
+            if all(key in self.counts for key in card.spec.needs):
+                card.show(*card.spec.value(self.counts))
+
     def _show(self, o: Overview) -> None:
-        c = o.counts
-        values = [
-            (c["issues_untriaged"], f"of {c['issues']:,} issues"),
-            (c["feedback_new"], f"of {c['feedback']:,} items"),
-            (c["experiments_running"], f"of {c['experiments']:,} experiments"),
-            (c["renewals_30"], f"in 30d, {c['renewals_90']:,} in 90d"),
-            (o.stale, f"of {o.sources:,} sources"),
-        ]
-        for card, (value, detail) in zip(self.query(Card), values, strict=True):
-            card.show(value, detail)
+        self._show_counts(o.counts)
         renewals = [(r[0], r[1], r[2], r[3]) for r in o.renewals]
         self.query_one("#renewals", Static).update(
             short_list("Next renewals", renewals, "No renewals ahead", 9)

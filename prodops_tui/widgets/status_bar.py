@@ -15,6 +15,8 @@ from prodops_tui.widgets.workspace import Workspace
 STALE_AFTER = timedelta(hours=24)
 """A source not synced for this long is marked stale."""
 REFRESH_SECONDS = 60.0
+OUTBOX_COUNTS = ("outbox_pending", "outbox_conflict")
+"""The only counts the bar shows: cheap (the outbox is small), unlike Home's big-table counts."""
 
 
 def age(then: datetime, now: datetime) -> str:
@@ -75,7 +77,7 @@ class StatusBar(Horizontal):
     @work(thread=True, exclusive=True, group="status")
     def load_freshness(self) -> None:
         sources = self.workspace.reader.freshness()
-        summary = self.workspace.reader.summary(self.workspace.today())
+        summary = self.workspace.reader.summary(self.workspace.today(), OUTBOX_COUNTS)
         self.app.call_from_thread(self._show_freshness, sources, summary)
 
     def _show_freshness(
