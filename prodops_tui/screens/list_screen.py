@@ -110,7 +110,11 @@ class ListScreen(Screen[None]):
 
     @on(FilterBar.SearchChanged)
     def search_list(self, event: FilterBar.SearchChanged) -> None:
-        self.table.set_query(replace(self.table.list_query, search=event.text))
+        """Ask for the new list now; its exact count runs beside it (not after the snapshot)."""
+        query = replace(self.table.wanted_query, search=event.text)
+        self.table.set_query(query)
+        if event.text:
+            self.filter_bar.count_matches(query)
 
     @on(FilterBar.Done)
     def return_to_list(self) -> None:
@@ -121,8 +125,6 @@ class ListScreen(Screen[None]):
         self.status.rows = event.total
         if self.spec.summary is not None:
             self.summarise(self.spec.summary)
-        if event.table.list_query.search:
-            self.filter_bar.count_matches(event.table.list_query)
 
     @on(PagedTable.RowHighlighted)
     def follow_cursor(self, event: PagedTable.RowHighlighted) -> None:

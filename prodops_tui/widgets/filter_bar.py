@@ -8,14 +8,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, Label
+from textual.worker import get_current_worker
 
-from prodops_tui.store.reads import ListQuery, Reader
+from prodops_tui.store.reads import ListQuery, ReadCancelled, Reader
 
-DEBOUNCE = 0.1
-"""Seconds of quiet typing before the list is asked again."""
 MIN_CHARS = 2
+COUNT_DELAY = 0.05
+"""Seconds a count waits before it starts: a key typed meanwhile replaces it unread. The list
+itself is asked on every key at once (the table drops stale results)."""
 
 
 class FilterBar(Horizontal):
@@ -48,7 +49,6 @@ class FilterBar(Horizontal):
         super().__init__(id=id)
         self.reader = reader
         self.hint = hint
-        self._timer: Timer | None = None
         self._sent = ""
 
     def compose(self) -> ComposeResult:
@@ -76,11 +76,9 @@ class FilterBar(Horizontal):
         self.post_message(self.Done())
 
     @on(Input.Changed)
-    def schedule_search(self, event: Input.Changed) -> None:
+    def search_typed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self._send_typed)
+        self._send_typed()
 
     @on(Input.Submitted)
     def keep_search(self, event: Input.Submitted) -> None:
@@ -103,7 +101,13 @@ class FilterBar(Horizontal):
     @work(thread=True, exclusive=True, group="filter-count")
     def count_matches(self, query: ListQuery) -> None:
         """Show the exact number of matches (the list itself is capped at the newest N)."""
-        total = self.reader.count(query)
+        worker = get_current_worker()
+        if worker.cancelled_event.wait(COUNT_DELAY) or query.search != self._sent:
+            return
+        try:
+            total = self.reader.count(query, cancelled=lambda: worker.is_cancelled)
+        except ReadCancelled:
+            return
         self.app.call_from_thread(self._show_count, query.search, total)
 
     def _show_count(self, search: str, total: int) -> None:

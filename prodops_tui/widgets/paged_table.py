@@ -17,12 +17,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
+from textual.worker import get_current_worker
 
 from prodops_tui.store.errors import StoreError
-from prodops_tui.store.reads import ListQuery, Reader, Row
+from prodops_tui.store.reads import ListQuery, ReadCancelled, Reader, Row
 from prodops_tui.widgets.columns import ColumnSpec
 from prodops_tui.widgets.safe_text import safe_text
-from prodops_tui.widgets.table_layout import TableLayout
+from prodops_tui.widgets.table_layout import TABLE_CLASSES, TABLE_CSS, TableLayout
 from prodops_tui.widgets.table_view import PAGE, TableView
 
 
@@ -40,32 +41,8 @@ class PagedTable(ScrollView, can_focus=True):
         Binding("o", "cycle_sort", "Sort", tooltip="Sort by the next column", id="table.sort"),
         Binding("O", "flip_sort", "Reverse", tooltip="Flip the sort direction", id="table.reverse"),
     ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "paged-table--header",
-        "paged-table--sorted",
-        "paged-table--cursor",
-        "paged-table--odd",
-        "paged-table--pending",
-        "paged-table--alert",
-        "paged-table--warn",
-        "paged-table--dim",
-    }
-    DEFAULT_CSS = """
-    PagedTable {
-        height: 1fr;
-        background: $surface;
-        color: $foreground;
-        & > .paged-table--header { background: $panel; color: $text-primary; text-style: bold; }
-        & > .paged-table--sorted { color: $text-accent; }
-        & > .paged-table--odd { background: $surface-lighten-1; }
-        & > .paged-table--cursor { background: $primary 40%; }
-        &:focus > .paged-table--cursor { background: $primary; color: $foreground; }
-        & > .paged-table--pending { color: $text-muted; }
-        & > .paged-table--alert { color: $text-error; text-style: bold; }
-        & > .paged-table--warn { color: $text-warning; }
-        & > .paged-table--dim { color: $text-muted; }
-    }
-    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(TABLE_CLASSES)
+    DEFAULT_CSS = TABLE_CSS
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
     """Index of the highlighted row in display order."""
@@ -101,12 +78,19 @@ class PagedTable(ScrollView, can_focus=True):
         self.reader = reader
         self.columns = tuple(columns)
         self._view = TableView(query, [])
+        self._wanted = query
+        """The query asked for last: results of any other are stale and dropped."""
         self.grid = TableLayout(self.columns)
         self._lines: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
 
     @property
     def list_query(self) -> ListQuery:
         return self._view.query
+
+    @property
+    def wanted_query(self) -> ListQuery:
+        """The query asked for last (list_query is the one shown until its rows arrive)."""
+        return self._wanted
 
     @property
     def total(self) -> int:
@@ -132,28 +116,37 @@ class PagedTable(ScrollView, can_focus=True):
         return row
 
     def on_mount(self) -> None:
-        self._load(self._view.query)
+        self._read(self._wanted)
 
     def set_query(self, query: ListQuery) -> None:
         """Show another query (search, filter or sort); the old rows stay until the new arrive."""
-        if query != self._view.query:
-            self._load(query)
+        if query != self._wanted:
+            self._wanted = query
+            self._read(query)
 
     def reload(self) -> None:
-        self._load(self._view.query)
+        self._read(self._wanted)
 
     @work(thread=True, exclusive=True, group="table-load")
-    def _load(self, query: ListQuery) -> None:
+    def _read(self, query: ListQuery) -> None:
+        """First page, shown at once; then the id snapshot. A newer query cancels this one."""
+        worker = get_current_worker()
         try:
             view = TableView(query, self.reader.first_page(query, PAGE))
+            if worker.is_cancelled:
+                return
             self.app.call_from_thread(self._show_first, view)
-            seqs = self.reader.snapshot(query)
+            seqs = self.reader.snapshot(query, cancelled=lambda: worker.is_cancelled)
+        except ReadCancelled:
+            return
         except StoreError as error:
             self.app.call_from_thread(self.notify, safe_text(str(error)), severity="error")
             return
         self.app.call_from_thread(self._show_snapshot, view, seqs)
 
     def _show_first(self, view: TableView) -> None:
+        if view.query != self._wanted:
+            return
         self._view = view
         self.scroll_to(y=0, animate=False)
         self._update_size()
@@ -165,6 +158,12 @@ class PagedTable(ScrollView, can_focus=True):
         view.adopt(seqs)
         self._update_size()
         self.post_message(self.Loaded(self, view.total))
+        self._prefetch(self.cursor // PAGE + 1, (view.total - 1) // PAGE)
+
+    def _prefetch(self, *page_nos: int) -> None:
+        """Read these pages in the background if needed: the next PageDown and End are warm."""
+        for page_no in self._view.claim(*page_nos):
+            self._load_page(self._view, page_no)
 
     @work(thread=True, group="table-page")
     def _load_page(self, view: TableView, page_no: int) -> None:
@@ -174,9 +173,10 @@ class PagedTable(ScrollView, can_focus=True):
     def _show_page(self, view: TableView, page_no: int, page: list[Row | None]) -> None:
         view.loading.discard(page_no)
         if view is self._view:
-            view.pages[page_no] = page
-            self._lines.clear()
-            self.refresh()
+            view.pages[page_no] = page  # "…" lines are never cached: repaint only if in view
+            top = round(self.scroll_y)
+            if page_no * PAGE < top + self.size.height and top < (page_no + 1) * PAGE:
+                self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_size()
@@ -203,6 +203,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh_line(old + 1)
         self.refresh_line(new + 1)
+        self._prefetch(new // PAGE - 1, new // PAGE + 1)
         seq = self.seq_at(new)
         if seq is not None:
             self.post_message(self.RowHighlighted(self, seq))

@@ -82,3 +82,32 @@ class TableLayout:
                 segments.append(Segment(text, style.rich_style))
             segments.append(Segment(" " * GAP, base.rich_style))
         return Strip(segments).extend_cell_length(self.line_width, base.rich_style)
+
+
+TABLE_CLASSES = (
+    "paged-table--header",
+    "paged-table--sorted",
+    "paged-table--cursor",
+    "paged-table--odd",
+    "paged-table--pending",
+    "paged-table--alert",
+    "paged-table--warn",
+    "paged-table--dim",
+)
+"""PagedTable's component classes: the styles its lines are drawn with."""
+TABLE_CSS = """
+PagedTable {
+    height: 1fr;
+    background: $surface;
+    color: $foreground;
+    & > .paged-table--header { background: $panel; color: $text-primary; text-style: bold; }
+    & > .paged-table--sorted { color: $text-accent; }
+    & > .paged-table--odd { background: $surface-lighten-1; }
+    & > .paged-table--cursor { background: $primary 40%; }
+    &:focus > .paged-table--cursor { background: $primary; color: $foreground; }
+    & > .paged-table--pending { color: $text-muted; }
+    & > .paged-table--alert { color: $text-error; text-style: bold; }
+    & > .paged-table--warn { color: $text-warning; }
+    & > .paged-table--dim { color: $text-muted; }
+}
+"""

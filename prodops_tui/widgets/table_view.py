@@ -63,6 +63,15 @@ class TableView:
         self.loading.add(page_no)
         return True
 
+    def claim(self, *page_nos: int) -> list[int]:
+        """Of these pages, the ones that exist and are neither in memory nor on their way,
+        marked as being read (for prefetching the neighbours and the last page)."""
+        if self.seqs is None:
+            return []
+        last = (len(self.seqs) - 1) // PAGE
+        wanted = dict.fromkeys(p for p in page_nos if 0 <= p <= last and p not in self.pages)
+        return [p for p in wanted if self.start_page(p)]
+
     def adopt(self, seqs: array[int]) -> None:
         """Take the full id snapshot; the first page is reused when it still heads the list."""
         head = [int(row[0]) for row in self.first]

@@ -1,0 +1,96 @@
+"""Home paints before its big counts; filters query on every key and drop stale results."""
+
+import threading
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+from conftest import AppFactory, wait
+from test_ui_screens import screen_text
+
+from prodops_tui.screens.home import Card
+from prodops_tui.store.reads import Reader
+from prodops_tui.widgets.filter_bar import FilterBar
+from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.table_view import PAGE
+
+SIZE = (120, 36)
+
+
+async def test_home_shows_lists_before_the_feedback_counts(
+    workspace_url: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    summary = Reader.summary
+
+    def held_summary(
+        self: Reader, today: date | None = None, keys: Sequence[str] | None = None
+    ) -> dict[str, int]:
+        if keys is not None and "feedback" in keys:
+            release.wait(10)
+        return summary(self, today, keys)
+
+    monkeypatch.setattr(Reader, "summary", held_summary)
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if "Untriaged" in screen_text(app) and "225" in screen_text(app):
+                break
+        cards = {card.spec.title: str(card.render()) for card in app.screen.query(Card)}
+        assert "counting…" in cards["New feedback"]
+        assert "225" in cards["Untriaged"] and "counting…" not in cards["Untriaged"]
+        assert "Amplitude" in screen_text(app)  # the renewals list is already there
+        release.set()
+        await wait(pilot)
+        cards = {card.spec.title: str(card.render()) for card in app.screen.query(Card)}
+        assert all("counting…" not in text for text in cards.values())
+        assert "counting…" not in screen_text(app)
+
+
+async def test_filter_asks_on_every_key_and_shows_only_the_last_query(
+    workspace_url: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first_page = Reader.first_page
+    asked: list[str] = []
+
+    def slow_for_short(self: Reader, q: Any, limit: int = 256) -> list[Any]:
+        asked.append(q.search)
+        if q.search == "ex":  # the stale query answers last
+            threading.Event().wait(0.3)
+        return first_page(self, q, limit)
+
+    monkeypatch.setattr(Reader, "first_page", slow_for_short)
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.switch_mode("backlog")
+        await wait(pilot)
+        await pilot.press("slash", "e", "x", "p")
+        await wait(pilot)
+        table = app.screen.query_one(PagedTable)
+        assert asked[-2:] == ["ex", "exp"]  # no debounce: both keys asked the store
+        assert table.list_query.search == "exp"
+        assert table.wanted_query.search == "exp"
+        expected = first_page(app.reader, table.list_query, 5)
+        assert [table.row_at(i) for i in range(5)] == expected
+        assert table.total == app.reader.count(table.list_query) > 0
+        count = str(app.screen.query_one(FilterBar).query_one("#filter-count").render())
+        assert "match" in count
+
+
+async def test_loaded_list_prefetches_the_next_and_the_last_page(
+    big_url: str, make_app: AppFactory
+) -> None:
+    app = make_app(big_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.switch_mode("backlog")
+        await wait(pilot)
+        table = app.screen.query_one(PagedTable)
+        last = (table.total - 1) // PAGE
+        assert table.loaded and last > 2
+        view = table._view
+        assert 1 in view.pages and last in view.pages
+        assert 2 not in view.pages  # only what the next keys need, not everything
+        await pilot.press("end")
+        assert table.row_at(table.total - 1) is not None  # End lands on rows in memory
