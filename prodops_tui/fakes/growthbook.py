@@ -29,6 +29,8 @@ _WITH_RESULTS = ("running", "stopped")
 _BEHAVIOR = {"goal": "increase", "windowSettings": {"type": "conversion"}, "minSampleSize": 150}
 _BEHAVIOR |= {"riskThresholdSuccess": 0.0025, "riskThresholdDanger": 0.0125, "targetMDE": 0.1}
 _BEHAVIOR |= {"minPercentChange": 0.005, "maxPercentChange": 0.5}
+_FIXED = {"type": "standard", "description": "", "archived": False, "autoRefresh": True}
+_FIXED |= {"hashAttribute": "id", "hashVersion": 2}
 
 
 def iso(moment: datetime | date) -> str:
@@ -94,17 +96,12 @@ def experiment_json(row: dict[str, Any], project: str) -> dict[str, Any]:
         "dateCreated": iso(row["updated"] - timedelta(days=7)),
         "dateUpdated": iso(row["updated"]),
         "name": row["name"],
-        "type": "standard",
         "project": project,
         "hypothesis": row["hypothesis"],
-        "description": "",
         "tags": _tags(row),
         "owner": row["owner"],
-        "archived": False,
         "status": status,
-        "autoRefresh": True,
-        "hashAttribute": "id",
-        "hashVersion": 2,
+        **_FIXED,
         "variations": [
             {"variationId": f"var_{i}", "key": v["key"], "name": v["name"]}
             | {"description": "", "screenshots": []}
@@ -180,30 +177,24 @@ def results_json(experiment: dict[str, Any], results: dict[str, Any]) -> dict[st
 
 def metric_json(name: str, project: str, when: str) -> dict[str, Any]:
     """A binomial metric in GrowthBook's Metric shape."""
-    return {
+    fixed: dict[str, Any] = {"managedBy": "", "owner": "", "datasourceId": "ds_warehouse"}
+    fixed |= {"type": "binomial", "tags": [], "archived": False, "description": ""}
+    fixed["behavior"] = dict(_BEHAVIOR)
+    return fixed | {
         "id": f"met_{name}",
-        "managedBy": "",
         "dateCreated": when,
         "dateUpdated": when,
-        "owner": "",
-        "datasourceId": "ds_warehouse",
         "name": name,
-        "description": "",
-        "type": "binomial",
-        "tags": [],
         "projects": [project],
-        "archived": False,
-        "behavior": dict(_BEHAVIOR),
     }
 
 
 def _interim(row: dict[str, Any]) -> dict[str, Any]:
     """A running experiment's latest snapshot: a small lift with a wide interval."""
     h = zlib.crc32(str(row["id"]).encode())
-    lift = (h % 61 - 20) / 1000
-    half = 0.02 + h % 7 / 100
-    users = 1_000 + h % 50_000
-    return {"lift": lift, "ci_low": lift - half, "ci_high": lift + half, "users": users} | {
+    lift, half = (h % 61 - 20) / 1000, 0.02 + h % 7 / 100
+    return {"lift": lift, "ci_low": lift - half, "ci_high": lift + half} | {
+        "users": 1_000 + h % 50_000,
         "chance_to_win": 0.5 + lift * 5,
         "srm_p": 0.5,
     }
