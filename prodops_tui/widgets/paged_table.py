@@ -158,7 +158,8 @@ class PagedTable(ScrollView, can_focus=True):
         view.adopt(seqs)
         self._update_size()
         self.post_message(self.Loaded(self, view.total))
-        self._prefetch(self.cursor // PAGE + 1, (view.total - 1) // PAGE)
+        last = (view.total - 1) // PAGE  # End shows the tail of the page before it too
+        self._prefetch(self.cursor // PAGE + 1, last, last - 1)
 
     def _prefetch(self, *page_nos: int) -> None:
         """Read these pages in the background if needed: the next PageDown and End are warm."""
@@ -203,7 +204,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh_line(old + 1)
         self.refresh_line(new + 1)
-        self._prefetch(new // PAGE - 1, new // PAGE + 1)
+        self.call_after_refresh(self._prefetch, new // PAGE - 1, new // PAGE + 1)
         seq = self.seq_at(new)
         if seq is not None:
             self.post_message(self.RowHighlighted(self, seq))
