@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from prodops_tui.models.enums import ExperimentStatus, ToolStatus
+from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Reader, Row
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.status_bar import STALE_AFTER, StatusBar, parse_moment
@@ -221,7 +222,15 @@ class HomeScreen(Screen[None]):
 
     def load(self) -> None:
         """Small tables now; the counts over big tables after the next frame, cheapest first."""
-        self.load_overview()
+        if self.workspace.reader.dialect == "sqlite":
+            # A few ms of reads on small local tables: on the UI thread they reach the first
+            # frame; a worker waited ~200 ms for the GIL while Textual composed the screen.
+            try:
+                self._show(read_overview(self.workspace))
+            except StoreError:
+                self.load_overview()  # reports the error the way every worker does
+        else:
+            self.load_overview()  # a network round trip stays off the UI thread
         self.call_after_refresh(self.load_counts)
 
     @work(thread=True, exclusive=True, group="home")
