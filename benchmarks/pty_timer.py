@@ -22,6 +22,9 @@ class PtyRun:
     """One spawn: milliseconds from spawn to the marker (None if it never came), bytes read."""
 
     ms: float | None
+    """Until the last marker (all of them seen)."""
+    marks: tuple[float | None, ...]
+    """Until each marker, in the order given."""
     spawned_at: float
     """Wall-clock time (time.time()) of the spawn, to line up with what the child records."""
     bytes_read: int
@@ -66,16 +69,23 @@ def time_to_marker(
     argv: Sequence[str], marker: bytes, env: Mapping[str, str], timeout: float = 20.0
 ) -> PtyRun:
     """Spawn `argv` on a 120x36 pty and return the time until `marker` is in its output."""
+    return time_to_markers(argv, (marker,), env, timeout)
+
+
+def time_to_markers(
+    argv: Sequence[str], markers: Sequence[bytes], env: Mapping[str, str], timeout: float = 20.0
+) -> PtyRun:
+    """Spawn `argv` on a 120x36 pty; time until each marker is first in its output."""
     parent_fd, child_fd = _open_pty()
     spawned_at = time.time()
     started = time.perf_counter()
     process = _spawn(argv, env, child_fd)
     os.close(child_fd)
     output = bytearray()
-    elapsed: float | None = None
+    seen: dict[bytes, float] = {}
     deadline = started + timeout
     try:
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and len(seen) < len(markers):
             ready, _, _ = select.select([parent_fd], [], [], 0.05)
             if not ready:
                 continue
@@ -85,17 +95,29 @@ def time_to_marker(
                 break
             if not chunk:
                 break
+            now = (time.perf_counter() - started) * 1000
             output += chunk
-            if marker in output[-(len(chunk) + len(marker)) :]:
-                elapsed = (time.perf_counter() - started) * 1000
-                break
+            for marker in markers:
+                if marker not in seen and marker in output[-(len(chunk) + len(marker)) :]:
+                    seen[marker] = now
     finally:
         _stop(process, parent_fd)
-    return PtyRun(elapsed, spawned_at, len(output), bytes(output[-400:]))
+    marks = tuple(seen.get(marker) for marker in markers)
+    last = None if None in marks else max(m for m in marks if m is not None)
+    return PtyRun(last, marks, spawned_at, len(output), bytes(output[-400:]))
 
 
-def pty_env(extra: Mapping[str, str]) -> dict[str, str]:
-    """The parent's environment for a terminal app: xterm-256color, 120x36, no colour opt-outs."""
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL", "COLUMNS")}
+def pty_env(extra: Mapping[str, str], pycache: str | None = None) -> dict[str, str]:
+    """The parent's environment for a terminal app: xterm-256color, 120x36, no colour opt-outs.
+
+    With `pycache`, bytecode is written to and read from that directory (as on an installed
+    system, where `__pycache__` exists after the first start); without it the parent's
+    PYTHONDONTWRITEBYTECODE (set in this sandbox) makes every spawn compile all its sources.
+    """
+    drop = ("NO_COLOR", "TEXTUAL", "COLUMNS")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES), **extra)
     return env

@@ -11,69 +11,84 @@ from typing import Any
 from common import summarise
 from empty_app import MARKER as EMPTY_MARKER
 from import_probe import WATCHED
-from pty_timer import PtyRun, pty_env, time_to_marker
-from workspace import table_count
+from pty_timer import PtyRun, pty_env, time_to_marker, time_to_markers
+from workspace import DATA_DIR, table_count
 
 HERE = Path(__file__).resolve().parent
 WORKSPACE = "bench"
+PYCACHE = DATA_DIR / "pycache"
+"""Bytecode of both apps, written by the warm-up spawn (gitignored with the workspaces)."""
 
 
-def app_env(db: Path, scratch: Path) -> dict[str, str]:
+def app_env(db: Path, scratch: Path, bytecode: bool = True) -> dict[str, str]:
     """Environment that opens `db` as workspace "bench" with its own config and cache dirs."""
     config = scratch / "config.toml"
     config.write_text(f'[workspaces.{WORKSPACE}]\nurl = "sqlite:///{db.resolve()}"\n')
-    return pty_env(
-        {
-            "PRODOPS_CONFIG": str(config),
-            "PRODOPS_CACHE_DIR": str(scratch / "cache"),
-            "PRODOPS_DATA_DIR": str(scratch / "data"),
-        }
-    )
+    extra = {
+        "PRODOPS_CONFIG": str(config),
+        "PRODOPS_CACHE_DIR": str(scratch / "cache"),
+        "PRODOPS_DATA_DIR": str(scratch / "data"),
+    }
+    return pty_env(extra, str(PYCACHE) if bytecode else None)
 
 
-def home_marker(db: Path) -> bytes:
-    """Text the Home screen paints only once its counts query returned: "of 1,000,000 items"."""
-    return f"of {table_count(db, 'feedback'):,} items".encode()
+def home_markers(db: Path) -> tuple[bytes, bytes]:
+    """Two texts of the Home screen, each shown only after the store returned it:
+
+    - first frame with data: the Running card's "of N experiments", read with the renewals and
+      running-experiment lists from the small tables (before any count over a big table);
+    - counts complete: the New feedback card's "of 1,000,000 items", the last and heaviest count
+      (every card shows "counting…" until its exact numbers are in).
+    """
+    first = f"of {table_count(db, 'experiment'):,} experiments"
+    last = f"of {table_count(db, 'feedback'):,} items"
+    return first.encode(), last.encode()
 
 
-def _measure(run: Callable[[], PtyRun], label: str) -> float | None:
+def _measure(run: Callable[[], PtyRun], label: str) -> tuple[float | None, ...]:
     result = run()
     if result.ms is None:
         print(f"  {label}: marker not seen; last output: {result.tail[-200:]!r}", file=sys.stderr)
-    return result.ms
+    return result.marks
 
 
-def interleaved(db: Path, runs: int) -> dict[str, Any]:
+def interleaved(db: Path, runs: int, bytecode: bool = True) -> dict[str, Any]:
     """Warm up once each, then alternate empty app / prodops `runs` times."""
     prodops_argv = [sys.executable, "-m", "prodops_tui", "--workspace", WORKSPACE]
     empty_argv = [sys.executable, str(HERE / "empty_app.py")]
-    marker = home_marker(db)
+    markers = home_markers(db)
     with tempfile.TemporaryDirectory(prefix="prodops-bench-") as tmp:
-        env = app_env(db, Path(tmp))
+        env = app_env(db, Path(tmp), bytecode)
 
         def empty() -> PtyRun:
             return time_to_marker(empty_argv, EMPTY_MARKER.encode(), env)
 
         def prodops() -> PtyRun:
-            return time_to_marker(prodops_argv, marker, env)
+            return time_to_markers(prodops_argv, markers, env)
 
         empty(), prodops()  # warm-up: page cache, settings cache, bytecode
         empty_ms: list[float] = []
-        prodops_ms: list[float] = []
+        first_ms: list[float] = []
+        counted_ms: list[float] = []
         for i in range(runs):
-            for label, run, out in (("empty", empty, empty_ms), ("prodops", prodops, prodops_ms)):
-                ms = _measure(run, f"{label} run {i + 1}")
-                if ms is not None:
-                    out.append(ms)
-        probe = import_probe(db, env, marker)
-    empty_s, prodops_s = summarise(empty_ms), summarise(prodops_ms)
+            (e,) = _measure(empty, f"empty run {i + 1}")
+            first, counted = _measure(prodops, f"prodops run {i + 1}")
+            empty_ms += [e] if e is not None else []
+            first_ms += [first] if first is not None else []
+            counted_ms += [counted] if counted is not None else []
+        probe = import_probe(db, env, markers[0])
+    empty_s, first_s, counted_s = summarise(empty_ms), summarise(first_ms), summarise(counted_ms)
     return {
-        "marker": marker.decode(),
+        "bytecode_cached": bytecode,
+        "markers": [m.decode() for m in markers],
         "empty_app_ms": empty_s.as_dict(),
-        "prodops_ms": prodops_s.as_dict(),
-        "ratio_median": round(prodops_s.median / empty_s.median, 3) if empty_ms else None,
+        "prodops_ms": first_s.as_dict(),
+        "home_counts_ms": counted_s.as_dict(),
+        "ratio_median": round(first_s.median / empty_s.median, 3) if empty_ms else None,
+        "counts_ratio_median": round(counted_s.median / empty_s.median, 3) if empty_ms else None,
         "runs_empty": [round(v, 1) for v in empty_ms],
-        "runs_prodops": [round(v, 1) for v in prodops_ms],
+        "runs_prodops": [round(v, 1) for v in first_ms],
+        "runs_home_counts": [round(v, 1) for v in counted_ms],
         "imports": probe,
     }
 
