@@ -140,6 +140,11 @@ class HttpCore:
             follow_redirects=False,
         )
 
+    @property
+    def base_url(self) -> str:
+        """The service's base URL (read-only; never carries credentials)."""
+        return str(self._client.base_url)
+
     async def __aenter__(self) -> Self:
         return self
 

@@ -65,7 +65,7 @@ class MixpanelConnector:
         self.nps_event = str(options.get("nps_event") or "NPS Survey Response")
         self.usage_days = _int_option(options, "usage_days", 90, 730)
         self.nps_days = _int_option(options, "nps_days", 365, 730)
-        self.export_url = str(options.get("export_url") or export_url(str(http._client.base_url)))
+        self.export_url = str(options.get("export_url") or export_url(http.base_url))
         self._budget = QUERY_BUDGET if QUERY_BUDGET in http.budgets else None
         self._cache: dict[str, tuple[float, Any]] = {}
         self.clock: Callable[[], float] = time.monotonic

@@ -16,7 +16,7 @@ from prodops_tui.services.generator import Company
 
 __all__ = ["KINDS", "RunningFakes", "start_fakes"]
 
-KINDS = ("jira", "zendesk")
+KINDS = ("jira", "zendesk", "growthbook", "mixpanel")
 """The services with a fake, in sync order."""
 
 _STARTUP_SECONDS = 15.0
@@ -54,6 +54,14 @@ def _create(
         from prodops_tui.fakes import jira
 
         return jira.create_app(company, token=token, **settings)
+    if kind == "growthbook":
+        from prodops_tui.fakes import growthbook
+
+        return growthbook.create_app(company, token=token, **settings)
+    if kind == "mixpanel":
+        from prodops_tui.fakes import mixpanel
+
+        return mixpanel.create_app(company, token=token, **settings)
     from prodops_tui.fakes import zendesk
 
     return zendesk.create_app(company, token=token, base_url=base_url, **settings)

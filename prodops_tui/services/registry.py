@@ -6,6 +6,7 @@ httpx transport for tests and the demo.
 """
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
@@ -16,7 +17,7 @@ from prodops_tui.connectors.http import HttpCore, RateBudget
 from prodops_tui.services.push import Writer
 from prodops_tui.services.sync import Connector
 
-__all__ = ["KINDS", "ServiceConnector", "env_name", "open_connector"]
+__all__ = ["KINDS", "ServiceConnector", "env_name", "grant_json", "open_connector"]
 
 KINDS = ("jira", "zendesk", "growthbook", "mixpanel")
 SaveSecret = Callable[[str], None]
@@ -75,7 +76,7 @@ def _auth(
     connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
 ) -> Any:
     kind, method, account = connection["kind"], _method(connection), connection.get("account")
-    if kind == "zendesk" and method == "oauth":
+    if kind == "zendesk" and (method in ("oauth", "client_credentials") or _is_grant(secret)):
         return _zendesk_oauth(connection, secret, helper, save)
     if method in ("oauth", "bearer") or kind == "growthbook":
         return bearer(secret)
@@ -84,26 +85,50 @@ def _auth(
     return basic(str(account or ""), secret)
 
 
+def _is_grant(secret: str) -> bool:
+    return secret.lstrip().startswith("{")
+
+
 def _zendesk_oauth(
     connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
 ) -> Any:
-    """A refreshing bearer when the secret is a stored grant; a plain bearer otherwise."""
-    from prodops_tui.connectors.zendesk_oauth import make_refresh
+    """A refreshing bearer when the secret is a stored grant; a plain bearer otherwise.
+
+    A grant from client credentials has no refresh token: its JSON keeps the client secret, and
+    "refreshing" asks for a new token with it. Every new grant is saved (with that client secret)
+    before any request uses it: Zendesk deletes the old pair when it issues a new one."""
+    from prodops_tui.connectors import zendesk_oauth
 
     try:
         grant = OAuthGrant.from_json(secret)
     except ValueError:
         return bearer(secret)
-    options = dict(connection.get("options") or {})
-    refresh = make_refresh(
-        helper, str(options.get("client_id", "")), str(options.get("client_secret", ""))
-    )
+    stored = json.loads(secret)
+    client_secret = str(stored.get("client_secret") or "")
+    client_id = str(stored.get("client_id") or (connection.get("options") or {}).get("client_id"))
+    refresh_token = zendesk_oauth.make_refresh(helper, client_id, client_secret)
+
+    async def renew(old: OAuthGrant) -> OAuthGrant:
+        if old.refresh_token or not client_secret:
+            return await refresh_token(old)
+        return await zendesk_oauth.client_credentials(helper, client_id, client_secret)
 
     def persist(new: OAuthGrant) -> None:
         if save is not None:
-            save(new.to_json())
+            save(grant_json(new, client_id, client_secret))
 
-    return RefreshingBearer(grant, refresh, persist)
+    return RefreshingBearer(grant, renew, persist)
+
+
+def grant_json(grant: OAuthGrant, client_id: str = "", client_secret: str = "") -> str:
+    """The stored form of a Zendesk grant: the token pair, plus the client (for client
+    credentials, whose grants are renewed by asking again)."""
+    value: dict[str, Any] = json.loads(grant.to_json())
+    if client_id:
+        value["client_id"] = client_id
+    if client_secret:
+        value["client_secret"] = client_secret
+    return json.dumps(value)
 
 
 def _budgets(kind: str, options: Mapping[str, Any]) -> tuple[RateBudget, ...]:
@@ -116,9 +141,12 @@ def _budgets(kind: str, options: Mapping[str, Any]) -> tuple[RateBudget, ...]:
 
         return zendesk_budgets(int(options.get("incremental_per_minute", 10)))
     if kind == "growthbook":
-        return (RateBudget("growthbook", 60, 60),)
+        return (RateBudget("growthbook", 60, int(options.get("per_minute", 60))),)
     if kind == "mixpanel":
-        return (RateBudget("mixpanel.query", 3600, 60, concurrency=5),)
+        from prodops_tui.connectors.mixpanel import QUERY_BUDGET
+
+        per_hour = int(options.get("per_hour", 60))
+        return (RateBudget(QUERY_BUDGET, 3600, per_hour, concurrency=5),)
     return ()
 
 
@@ -135,4 +163,14 @@ def _factory(kind: str) -> Factory:
         return lambda http, conn_id, options: ZendeskConnector(
             http, connection_id=conn_id, options=options
         )
-    raise Rejected(f"no connector for {kind} yet", service=kind)
+    if kind == "growthbook":
+        from prodops_tui.connectors.growthbook import GrowthBookConnector
+
+        return lambda http, conn_id, options: GrowthBookConnector(
+            http, connection_id=conn_id, options=options
+        )
+    from prodops_tui.connectors.mixpanel import MixpanelConnector
+
+    return lambda http, conn_id, options: MixpanelConnector(
+        http, connection_id=conn_id, options=options
+    )
