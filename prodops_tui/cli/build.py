@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 
 def _sidecars(path: Path) -> list[Path]:
-    return [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
+    """The database, its SQLite side files and its sync locks (services/sync_lock.py)."""
+    locks = sorted(path.parent.glob(f"{path.name}.sync-*.lock"))
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), *locks]
 
 
 def build_demo_workspace(
@@ -45,7 +47,7 @@ def build_demo_workspace(
                 counts = fill_workspace(store, size=size, seed=seed, today=today, progress=report)
         finally:
             store.close()
-        for stale in _sidecars(path)[1:]:
+        for stale in _sidecars(path)[1:4]:  # never a live sync lock
             stale.unlink(missing_ok=True)
         building.replace(path)
     finally:
@@ -75,7 +77,11 @@ def _progress(quiet: bool) -> Iterator[Report]:
         yield report
 
 
-FAKE_SETTINGS = {"zendesk": {"incremental_per_minute": 600}}
+FAKE_SETTINGS: dict[str, dict[str, Any]] = {
+    "zendesk": {"incremental_per_minute": 600},
+    "growthbook": {"per_minute": 6000},
+    "mixpanel": {"per_hour": 600},
+}
 """The demo's fakes answer faster than the real services' budgets allow."""
 
 
@@ -95,11 +101,13 @@ def fake_connections(company: "Company", fakes: "RunningFakes") -> list[dict[str
             "options": {"subdomain": "acme", "incremental_per_minute": 600},
         },
     }
+    budgets = {"growthbook": {"per_minute": 6000}, "mixpanel": {"per_hour": 600}}
     rows = []
     for row in company.connections():
         kind = row["kind"]
         if kind in fakes.urls:
-            row = {**row, "base_url": fakes.urls[kind], **special.get(kind, {})}
+            options = {**row["options"], **budgets.get(kind, {})}
+            row = {**row, "base_url": fakes.urls[kind], "options": options, **special.get(kind, {})}
         rows.append(row)
     return rows
 
@@ -122,6 +130,8 @@ def _local_rows(company: "Company", served: set[str]) -> dict[str, list[dict[str
     synced, unserved = [], []
     for r in company.feedback():
         from_zendesk = r["kind"] in ("ticket", "csat") and "zendesk" in served
+        if r["kind"] == "csat" and (r["score"] or 3) == 3:
+            from_zendesk = False  # served as "offered" (unanswered): Zendesk has no neutral
         if from_zendesk or (r["kind"] == "nps" and "mixpanel" in served):
             synced.append({"id": r["id"], "state": r["state"], "snoozed_until": r["snoozed_until"]})
         else:
@@ -199,7 +209,7 @@ def build_synced_demo(
         failed = [r.connection_id for r in reports if not r.ok]
         if failed:
             raise OSError(f"the demo sync failed for {', '.join(failed)}")
-        for stale in _sidecars(path)[1:]:
+        for stale in _sidecars(path)[1:4]:  # never a live sync lock
             stale.unlink(missing_ok=True)
         building.replace(path)
     finally:

@@ -56,13 +56,14 @@ STREAMS: tuple[tuple[str, str, int, int], ...] = (
     # connection, stream, minutes since last success, items changed
     (JIRA, "issues", 6, 37),
     (ZENDESK, "tickets", 4, 112),
-    (ZENDESK, "satisfaction_ratings", 15, 21),
-    (ZENDESK, "organizations", 120, 3),
+    (ZENDESK, "ratings", 15, 21),
+    (ZENDESK, "orgs", 120, 3),
     (GROWTHBOOK, "experiments", 30, 2),
-    (MIXPANEL, "events", 60, 48),
+    (MIXPANEL, "usage", 60, 48),
     (MIXPANEL, "nps", 3 * 24 * 60 + 40, 0),
 )
-"""The Mixpanel NPS stream is deliberately stale (days old, with a rate-limit error)."""
+"""Named as the connectors' streams; the Mixpanel NPS stream is deliberately stale (days old,
+with a rate-limit error)."""
 
 
 def tools(spec: Spec) -> Iterator[dict[str, Any]]:
