@@ -1,4 +1,4 @@
-"""The `prodops` command line: builds objects, then runs the app or a headless command."""
+"""The click commands of `prodops`: build objects, then run the app or a headless command."""
 
 import os
 import sys
@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from prodops_tui.cli import run_app as _run_app
 from prodops_tui.config.load import Config, ConfigError, Workspace, load_config
 
 SIZES = ("tiny", "small", "medium", "large")
@@ -91,20 +92,6 @@ def _open_store(url: str, *, read_only: bool, create: bool) -> None:
     from prodops_tui.store.store import Store
 
     Store.open(url, read_only=read_only, create=create).close()
-
-
-def _run_app(workspace: Workspace, read_only: bool) -> None:
-    from prodops_tui.app import ProdOpsApp
-
-    config = load_config()
-    app = ProdOpsApp(
-        workspace.url,
-        workspace=workspace.name,
-        read_only=read_only,
-        keymap=config.keymap,
-        theme=config.theme,
-    )
-    app.run()
 
 
 @cli.command()
@@ -209,7 +196,3 @@ def _register() -> None:
 
 
 _register()
-
-
-def main() -> None:
-    cli(prog_name="prodops")
