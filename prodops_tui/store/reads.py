@@ -202,6 +202,8 @@ class Reader:
     def _fetch(
         self, sql: str, params: Sequence[Any], cancelled: Cancelled | None = None
     ) -> list[Any]:
+        if cancelled is not None and cancelled():
+            raise ReadCancelled("read cancelled")  # PostgreSQL reads are only checked up front
         connection = self._acquire()
         if self.dialect == "postgresql":
             sql = sql.replace("?", "%s")
