@@ -11,16 +11,20 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.signal import Signal
 
 from prodops_tui.screens.commands import MODE_TITLES, ProdOpsCommands
 from prodops_tui.screens.help import HelpScreen, KeyHelp
 from prodops_tui.screens.home import HomeScreen
 from prodops_tui.store.reads import Reader
+from prodops_tui.widgets.activity import DATA, Activity
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.workspace import Workspace, utc_now
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
+
+    from prodops_tui.services.background import Cycle
 
 MODE_ORDER = tuple(MODE_TITLES)
 SCREENS_BY_MODE = {
@@ -55,8 +59,27 @@ class ProdOpsApp(App[None]):
             Binding(f"f{n}", f"switch_mode('{mode}')", MODE_TITLES[mode], id=f"mode.{mode}")
             for n, mode in enumerate(MODE_ORDER, 2)
         ),
+        Binding(
+            "ctrl+r",
+            "sync",
+            "Sync",
+            tooltip="Sync every source, then push",
+            id="app.sync",
+            show=False,
+        ),
+        Binding("ctrl+u", "push", "Push", tooltip="Send queued edits", id="app.push", show=False),
+        Binding(
+            "ctrl+o",
+            "conflicts",
+            "Conflicts",
+            tooltip="Resolve edits in conflict",
+            id="app.conflicts",
+            show=False,
+        ),  # fmt: skip
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
     ]
+    SYNC_INTERVAL = 15 * 60.0
+    """Seconds between background syncs (0 turns them off)."""
 
     def __init__(
         self,
@@ -67,13 +90,18 @@ class ProdOpsApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         keymap: Mapping[str, str] | None = None,
         theme: str = "",
+        actor: str = "",
+        sync_interval: float = SYNC_INTERVAL,
     ) -> None:
         super().__init__()
         self.keymap = dict(keymap or {})
         """Binding id -> keys from the config's `[keymap]`, e.g. {"mode.backlog": "f9"}."""
         self.theme_name = theme
+        self.sync_interval = sync_interval
         self.reader = Reader(url)
-        self.workspace = Workspace(self.reader, workspace, read_only, clock)
+        changed: Signal[str] = Signal(self, "activity")
+        self.activity = Activity(url, read_only=read_only, actor=actor, changed=changed)
+        self.workspace = Workspace(self.reader, workspace, read_only, clock, self.activity)
         for mode in SCREENS_BY_MODE:
             self.add_mode(mode, partial(self._make_screen, mode))
         self.sub_title = workspace
@@ -92,9 +120,77 @@ class ProdOpsApp(App[None]):
                 markup=False,
             )
         self.switch_mode("home")
+        if not self.activity.read_only and self.sync_interval > 0:
+            self.set_interval(self.sync_interval, partial(self.background, sync=True, quiet=True))
 
     def on_unmount(self) -> None:
         self.reader.close()
+        self.activity.close()
+
+    def _writable(self) -> bool:
+        if self.activity.read_only:
+            self.notify("Read-only workspace: sync, push and edits are off", severity="warning")
+        return not self.activity.read_only
+
+    def action_sync(self) -> None:
+        if self._writable():
+            self.background(sync=True)
+
+    def action_push(self) -> None:
+        if self._writable():
+            self.background(sync=False)
+
+    def action_conflicts(self) -> None:
+        from prodops_tui.screens.conflicts import ConflictsDialog
+
+        if not isinstance(self.screen, ConflictsDialog):
+            self.push_screen(ConflictsDialog(self.activity))
+
+    def background(self, *, sync: bool, quiet: bool = False) -> None:
+        """Start a sync-then-push (or push-only) cycle unless one is running."""
+        if any(w.group == "sync" and not w.is_finished for w in self.workers):
+            if not quiet:
+                self.notify("Already syncing", severity="warning")
+            return
+        self.run_cycle(sync, quiet)
+
+    @work(thread=True, group="sync")
+    def run_cycle(self, sync: bool, quiet: bool) -> None:
+        """One cycle on this thread's own event loop: HTTP and parsing never block the UI."""
+        import asyncio
+
+        from prodops_tui.services.background import run_cycle
+        from prodops_tui.store.errors import StoreError
+
+        def status(kind: str, state: str, error: str) -> None:
+            self.call_from_thread(self.activity.set_state, kind, state, error)
+
+        try:
+            cycle = asyncio.run(run_cycle(self.activity.store(), status, sync=sync))
+        except StoreError as error:
+            self.call_from_thread(self.notify, safe_text(str(error)).plain, severity="error")
+            return
+        self.call_from_thread(self._cycle_done, cycle, sync, quiet)
+
+    def _cycle_done(self, cycle: "Cycle", synced: bool, quiet: bool) -> None:
+        if cycle.changed:
+            self.activity.changed.publish(DATA)
+        pushed = cycle.pushed
+        if pushed is not None and pushed.conflicts:
+            note = f"{pushed.conflicts} edit(s) in conflict: ctrl+o to resolve"
+            self.notify(note, severity="warning")
+        if quiet:
+            return
+        done = pushed.done if pushed else 0
+        what = "Synced" if synced else "Pushed"
+        changed = sum(r.changed for r in cycle.synced)
+        line = (
+            f"{what}: {changed:,} rows changed, {done} edit(s) sent"
+            if synced
+            else f"{what} {done} edit(s)"
+        )
+        problems = len(cycle.problems) + sum(not r.ok for r in cycle.synced)
+        self.notify(line + (f", {problems} source(s) failed" if problems else ""))
 
     def _make_screen(self, mode: str) -> Screen[None]:
         factory: Callable[[Workspace], Screen[None]] = screen_class(mode)

@@ -38,6 +38,9 @@ class ProdOpsCommands(Provider):
                 ("Reverse sort", "Flip the sort direction", partial(run, "sort_reverse")),
             ]
         found += [
+            ("Sync now", "Sync every source, then push queued edits", partial(run, "sync")),
+            ("Push edits", "Send queued edits to their services", partial(run, "push")),
+            ("Show conflicts", "Re-apply or discard edits in conflict", partial(run, "conflicts")),
             (
                 "Toggle dark mode",
                 "Switch between dark and light themes",

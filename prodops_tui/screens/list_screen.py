@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from prodops_tui.store.reads import ListQuery, Reader
+from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.columns import ColumnSpec
 from prodops_tui.widgets.detail_pane import DetailPane, Render
 from prodops_tui.widgets.filter_bar import FilterBar
@@ -92,6 +93,16 @@ class ListScreen(Screen[None]):
         self.status.noun = self.spec.noun
         self.query_one("#list-summary", Label).display = self.spec.summary is not None
         self.table.focus()
+        if self.workspace.activity is not None:
+            self.workspace.activity.changed.subscribe(self, self._activity_changed)
+
+    def _activity_changed(self, what: str) -> None:
+        if what == DATA:
+            self.table.reload(keep_cursor=True)
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        """Rows changed under the list (sync, edit, push): screens re-read what they add."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter":

@@ -65,16 +65,9 @@ class PagedTable(ScrollView, can_focus=True):
         seq: int
 
     def __init__(
-        self,
-        reader: Reader,
-        query: ListQuery,
-        columns: Sequence[ColumnSpec],
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
+        self, reader: Reader, query: ListQuery, columns: Sequence[ColumnSpec], *, id: str = ""
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(id=id or None)
         self.reader = reader
         self.columns = tuple(columns)
         self._view = TableView(query, [])
@@ -124,25 +117,27 @@ class PagedTable(ScrollView, can_focus=True):
             self._wanted = query
             self._read(query)
 
-    def reload(self) -> None:
-        self._read(self._wanted)
+    def reload(self, keep_cursor: bool = False) -> None:
+        """Read the rows again; `keep_cursor` swaps them in at once with the same item lit."""
+        self._read(self._wanted, self.seq_at(self.cursor) if keep_cursor else None)
 
     @work(thread=True, exclusive=True, group="table-load")
-    def _read(self, query: ListQuery) -> None:
+    def _read(self, query: ListQuery, keep: int | None = None) -> None:
         """First page, shown at once; then the id snapshot. A newer query cancels this one."""
         worker = get_current_worker()
         try:
             view = TableView(query, self.reader.first_page(query, PAGE))
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._show_first, view)
+            if keep is None:
+                self.app.call_from_thread(self._show_first, view)
             seqs = self.reader.snapshot(query, cancelled=lambda: worker.is_cancelled)
         except ReadCancelled:
             return
         except StoreError as error:
             self.app.call_from_thread(self.notify, safe_text(str(error)), severity="error")
             return
-        self.app.call_from_thread(self._show_snapshot, view, seqs)
+        self.app.call_from_thread(self._show_snapshot, view, seqs, keep)
 
     def _show_first(self, view: TableView) -> None:
         if view.query != self._wanted:
@@ -152,12 +147,15 @@ class PagedTable(ScrollView, can_focus=True):
         self._update_size()
         self.cursor = 0
 
-    def _show_snapshot(self, view: TableView, seqs: array[int]) -> None:
-        if view is not self._view:
+    def _show_snapshot(self, view: TableView, seqs: array[int], keep: int | None = None) -> None:
+        if view is not self._view and (keep is None or view.query != self._wanted):
             return
+        self._view = view
         view.adopt(seqs)
         self._update_size()
         self.post_message(self.Loaded(self, view.total))
+        if keep is not None:
+            self.cursor = view.index_of(keep, self.cursor)
         last = (view.total - 1) // PAGE  # End shows the tail of the page before it too
         self._prefetch(self.cursor // PAGE + 1, last, last - 1)
 
@@ -217,9 +215,6 @@ class PagedTable(ScrollView, can_focus=True):
         elif self.cursor >= top + body:
             self.scroll_to(y=self.cursor - body + 1, animate=False, immediate=True)
 
-    def _page_height(self) -> int:
-        return max(self.size.height - 2, 1)
-
     def action_cursor_up(self) -> None:
         self.cursor -= 1
 
@@ -227,10 +222,10 @@ class PagedTable(ScrollView, can_focus=True):
         self.cursor += 1
 
     def action_page_up(self) -> None:
-        self.cursor -= self._page_height()
+        self.cursor -= max(self.size.height - 2, 1)
 
     def action_page_down(self) -> None:
-        self.cursor += self._page_height()
+        self.cursor += max(self.size.height - 2, 1)
 
     def action_first(self) -> None:
         self.cursor = 0

@@ -34,6 +34,13 @@ def parse_moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _age_part(kind: str, moment: datetime, now: datetime) -> Content:
+    when = f" {age(moment, now)} ago"
+    if now - moment > STALE_AFTER:
+        return Content.assemble(safe_text(kind), (f"{when} (stale)", "$text-warning"))
+    return Content.assemble(safe_text(kind), when)
+
+
 class StatusBar(Horizontal):
     """One line at the bottom of every screen saying where the data comes from and how old it is."""
 
@@ -69,6 +76,11 @@ class StatusBar(Horizontal):
     def on_mount(self) -> None:
         self.load_freshness()
         self.set_interval(REFRESH_SECONDS, self.load_freshness)
+        if self.workspace.activity is not None:
+            self.workspace.activity.changed.subscribe(self, self._activity_changed)
+
+    def _activity_changed(self, _what: str) -> None:
+        self.load_freshness()
 
     def watch_rows(self, rows: int | None) -> None:
         text = "" if rows is None else f"{rows:,} {self.noun}"
@@ -85,17 +97,20 @@ class StatusBar(Horizontal):
     ) -> None:
         now = self.workspace.clock()
         stale = "$text-warning"
+        activity = self.workspace.activity
+        syncing = activity.syncing if activity else set()
+        errors = activity.errors if activity else {}
         parts: list[Content] = []
         for kind, last in sources:
-            if last is None:
+            if kind in syncing:
+                parts.append(Content.assemble(safe_text(kind), " syncing…"))
+            elif kind in errors:
+                error = safe_text(f" {errors[kind]}").stylize(stale)
+                parts.append(Content.assemble(safe_text(kind), error))
+            elif last is None:
                 parts.append(Content.assemble(safe_text(kind), (" never synced", stale)))
-                continue
-            moment = parse_moment(last)
-            when = f" {age(moment, now)} ago"
-            if now - moment > STALE_AFTER:
-                parts.append(Content.assemble(safe_text(kind), (f"{when} (stale)", stale)))
             else:
-                parts.append(Content.assemble(safe_text(kind), when))
+                parts.append(_age_part(kind, parse_moment(last), now))
         queued = summary.get("outbox_pending", 0)
         conflicts = summary.get("outbox_conflict", 0)
         if queued:

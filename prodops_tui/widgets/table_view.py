@@ -46,6 +46,13 @@ class TableView:
             return self.seqs[index] if 0 <= index < len(self.seqs) else None
         return int(self.first[index][0]) if 0 <= index < len(self.first) else None
 
+    def index_of(self, seq: int, fallback: int) -> int:
+        """The display index of a seq; `fallback` (clamped) when it left the list."""
+        try:
+            return self.seqs.index(seq) if self.seqs is not None else fallback
+        except ValueError:
+            return max(0, min(fallback, self.total - 1))
+
     def row_at(self, index: int) -> tuple[Row | None, int | None]:
         """The row at a display index if in memory, else None and the page to read (if any)."""
         if self.seqs is None:

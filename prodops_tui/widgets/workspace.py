@@ -3,8 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from prodops_tui.store.reads import Reader
+
+if TYPE_CHECKING:
+    from prodops_tui.widgets.activity import Activity
 
 
 def utc_now() -> datetime:
@@ -20,6 +24,8 @@ class Workspace:
     read_only: bool = False
     clock: Callable[[], datetime] = utc_now
     """Injected so screenshots and snapshot tests show a fixed "now"."""
+    activity: "Activity | None" = None
+    """The write side and the background sync; None for a view-only app."""
 
     def today(self) -> date:
         return self.clock().date()

@@ -1,0 +1,58 @@
+"""Small typed modals: pick a priority."""
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from prodops_tui.widgets.safe_text import safe_text
+
+PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
+"""Jira's default priority scheme (services.edits.PRIORITIES, without importing SQLAlchemy)."""
+
+
+class PriorityDialog(ModalScreen[str | None]):
+    """Choose a Jira priority for one issue; Escape leaves it as it is."""
+
+    DEFAULT_CSS = """
+    PriorityDialog {
+        align: center middle;
+        & > Vertical {
+            width: 36;
+            height: auto;
+            padding: 0 1;
+            border: round $primary;
+            background: $surface;
+        }
+        & OptionList { height: auto; border: none; padding: 0; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, key: str, current: str) -> None:
+        super().__init__()
+        self.key = key
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content.assemble("Priority of ", safe_text(self.key)))
+            yield OptionList(*(Option(Content(name), id=name) for name in PRIORITIES))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current in PRIORITIES:
+            options.highlighted = PRIORITIES.index(self.current)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def choose(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
