@@ -13,7 +13,6 @@ scheme accepted wherever only Basic is declared (Zendesk OAuth); 429/5xx answers
 does not declare are allowed; `tag:yaml.org,2002:value` scalars (Zendesk oas) load as strings.
 """
 
-import copy
 import functools
 import json
 import os
@@ -70,7 +69,7 @@ def _document(spec_path: Path) -> dict[str, Any]:
     raw = json.loads(text) if spec_path.suffix == ".json" else yaml.load(text, Loader=_Loader)
     if not isinstance(raw, dict) or "paths" not in raw:
         raise AssertionError(f"{spec_path.name} is not an OpenAPI document")
-    _relax_all_of(raw, raw)
+    _relax_all_of(raw)
     _accept_bearer(raw)
     return raw
 
@@ -93,18 +92,29 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
             stack.extend(item)
 
 
-def _relax_all_of(node: Any, root: dict[str, Any]) -> None:
-    """Drop `additionalProperties: false` on allOf members (inline or local $ref)."""
-    for schema in _walk(node):
+def _relax_all_of(root: dict[str, Any]) -> None:
+    """Drop `additionalProperties: false` on allOf members (GrowthBook's list answers).
+
+    Inline members lose the keyword; a local `$ref` member to a strict plain object (no allOf of
+    its own, so recursive schemas such as Jira's never loop) becomes a relaxed copy. All changes
+    are collected first, then applied, so the walk never sees its own edits.
+    """
+    inline: list[dict[str, Any]] = []
+    swaps: list[tuple[list[Any], int, dict[str, Any]]] = []
+    for schema in _walk(root):
         members = schema.get("allOf")
         if not isinstance(members, list):
             continue
         for index, member in enumerate(members):
             target = _local_ref(member, root) if isinstance(member, dict) else None
-            if target is not None and target.get("additionalProperties") is False:
-                members[index] = {k: v for k, v in target.items() if k != "additionalProperties"}
-            elif isinstance(member, dict) and member.get("additionalProperties") is False:
-                del member["additionalProperties"]
+            if isinstance(member, dict) and member.get("additionalProperties") is False:
+                inline.append(member)
+            elif target and target.get("additionalProperties") is False and "allOf" not in target:
+                swaps.append((members, index, target))
+    for member in inline:
+        member.pop("additionalProperties", None)
+    for members, index, target in swaps:
+        members[index] = {k: v for k, v in target.items() if k != "additionalProperties"}
 
 
 def _local_ref(member: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
@@ -114,7 +124,7 @@ def _local_ref(member: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] |
     found: Any = root
     for part in ref[2:].split("/"):
         found = found.get(part) if isinstance(found, dict) else None
-    return copy.copy(found) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else None
 
 
 def _accept_bearer(document: dict[str, Any]) -> None:

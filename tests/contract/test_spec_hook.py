@@ -1,5 +1,6 @@
 """spec_hook: right answers pass, wrong requests and responses fail with a flattened message."""
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,13 @@ def test_missing_spec_skips_with_a_reason(tmp_path: Path) -> None:
 
 def test_api_specs_fixture_finds_the_vendored_specs(api_specs: Path) -> None:
     assert (api_specs / JIRA).is_file()
+
+
+async def test_full_jira_spec_with_recursive_schemas_loads_and_checks_fast() -> None:
+    start = time.monotonic()
+    body = {"issues": [ISSUE], "isLast": True, "total": 1}
+    spec = "jira-platform-swagger-v3.v3.json"
+    async with answering(spec, "http://jira.test", 200, body) as client:
+        with pytest.raises(AssertionError, match="'total' was unexpected"):
+            await client.post(SEARCH, json={"jql": "project = PM"}, auth=("pm@x.io", "t"))
+    assert time.monotonic() - start < 10
