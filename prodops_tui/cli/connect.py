@@ -3,6 +3,7 @@ secret in the credential store and the connection in the workspace."""
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,60 @@ DEFAULT_URLS = {"growthbook": "https://api.growthbook.io", "mixpanel": "https://
 NEEDS_ACCOUNT = {"jira": "Atlassian account email", "mixpanel": "Service account username"}
 
 
+ZENDESK_REDIRECT = "http://127.0.0.1:8976/callback"
+"""Nothing needs to listen there: over SSH the browser's failed page still shows the address
+with the code, to paste back."""
+LEGACY_WARNING = (
+    "Zendesk ends API tokens on 2027-04-30; use --client-id to sign in with OAuth instead."
+)
+
+
+def zendesk_grant(url: str, client_id: str, client_secret: str | None, redirect: str) -> str:
+    """Sign in to Zendesk with OAuth; the grant JSON to store (PKCE by pasting the code back,
+    or client credentials when a client secret is given)."""
+    from prodops_tui.connectors import zendesk_oauth as oauth
+    from prodops_tui.connectors.errors import ConnectorError
+
+    if client_secret:
+        secret = client_secret
+        return _run_sign_in(
+            url, lambda http: oauth.client_credentials(http, client_id, secret), client_id, secret
+        )
+    verifier, state = oauth.new_verifier(), oauth.new_state()
+    address = oauth.authorize_url(
+        url, client_id, redirect, state=state, challenge=oauth.code_challenge(verifier)
+    )
+    click.echo("Open this address in a browser (on any machine) and approve prodops:")
+    click.echo(address)
+    pasted = click.prompt("Paste the code, or the whole address you were sent to")
+    try:
+        code = oauth.parse_pasted(pasted, state)
+    except ConnectorError as exc:
+        raise click.ClickException(exc.message) from None
+    return _run_sign_in(
+        url, lambda http: oauth.exchange_code(http, code, verifier, client_id, redirect), client_id
+    )
+
+
+def _run_sign_in(
+    url: str, ask: Callable[[Any], Awaitable[Any]], client_id: str, client_secret: str = ""
+) -> str:
+    """Run one token request on an unauthenticated client; the grant as stored JSON."""
+    from prodops_tui.connectors.errors import ConnectorError
+    from prodops_tui.connectors.http import HttpCore
+    from prodops_tui.services.registry import grant_json
+
+    async def run() -> Any:
+        async with HttpCore("zendesk", url, None) as http:
+            return await ask(http)
+
+    try:
+        grant = asyncio.run(run())
+    except ConnectorError as exc:
+        raise click.ClickException(f"could not sign in: {exc.message}") from None
+    return grant_json(grant, client_id, client_secret)
+
+
 def _site(url: str) -> str:
     host = urlsplit(url).hostname or ""
     label = host.split(".", 1)[0]
@@ -25,10 +80,16 @@ def _site(url: str) -> str:
 
 
 def connection_row(
-    kind: str, url: str, account: str, options: dict[str, Any], conn_id: str = ""
+    kind: str,
+    url: str,
+    account: str,
+    options: dict[str, Any],
+    conn_id: str = "",
+    method: str = "",
 ) -> dict[str, Any]:
     """The connection row for these answers; Zendesk with an email uses a legacy API token."""
-    method = {"jira": "basic", "mixpanel": "basic", "growthbook": "bearer"}.get(kind, "oauth")
+    default = {"jira": "basic", "mixpanel": "basic", "growthbook": "bearer"}.get(kind, "oauth")
+    method = method or default
     if kind == "zendesk" and account:
         method = "token"
     site = _site(url)
@@ -89,9 +150,17 @@ def _options(kind: str, url: str, project: str | None) -> dict[str, Any]:
 @click.command("connect")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--url", help="The service's base URL, e.g. https://acme.atlassian.net.")
-@click.option("--email", "account", help="Account email or service-account name.")
+@click.option("--email", "account", help="Account email (Zendesk: legacy API token sign-in).")
 @click.option("--project", help="Mixpanel project id.")
 @click.option("--id", "conn_id", default="", help="Connection id (default KIND:SITE).")
+@click.option("--client-id", help="Zendesk OAuth client: sign in with PKCE (paste the code).")
+@click.option("--client-secret", help="With --client-id: the client credentials grant instead.")
+@click.option(
+    "--redirect-uri",
+    default=ZENDESK_REDIRECT,
+    show_default=True,
+    help="The OAuth client's registered redirect URL.",
+)
 @click.option("--plaintext", is_flag=True, help="Allow a plaintext secret file (not advised).")
 @click.pass_obj
 def connect_command(
@@ -101,17 +170,34 @@ def connect_command(
     account: str | None,
     project: str | None,
     conn_id: str,
+    client_id: str | None,
+    client_secret: str | None,
+    redirect_uri: str,
     plaintext: bool,
 ) -> None:
-    """Connect a service: asks what is missing, verifies it, stores the secret safely."""
+    """Connect a service: asks what is missing, verifies it, stores the secret safely.
+
+    Zendesk: --client-id signs in with OAuth (open the printed address in any browser, e.g. on
+    your laptop when this runs over SSH, and paste back the code or the address you land on);
+    --client-id with --client-secret uses client credentials; --email uses a legacy API token,
+    which Zendesk ends on 2027-04-30."""
     from prodops_tui.services.registry import env_name
 
     url = url or click.prompt(f"{kind} URL", default=DEFAULT_URLS.get(kind))
     if account is None and kind in NEEDS_ACCOUNT:
         account = click.prompt(NEEDS_ACCOUNT[kind])
-    row = connection_row(kind, url, account or "", _options(kind, url, project), conn_id)
+    extra = _options(kind, url, project)
+    method = ""
     from_env = os.environ.get(env_name(kind), "").strip()
-    secret = from_env or click.prompt(f"{kind} token", hide_input=True)
+    if kind == "zendesk" and client_id and not from_env:
+        extra["client_id"] = client_id
+        method = "client_credentials" if client_secret else "oauth"
+        secret = zendesk_grant(url, client_id, client_secret, redirect_uri)
+    else:
+        if kind == "zendesk" and account:
+            click.echo(f"warning: {LEGACY_WARNING}")
+        secret = from_env or click.prompt(f"{kind} token", hide_input=True)
+    row = connection_row(kind, url, account or "", extra, conn_id, method)
     who, warning = asyncio.run(verify(row, secret))
     where = "environment" if from_env else save_secret(row["id"], secret, plaintext)
     store = open_store(options)
