@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes import jira_bulk, jira_routes, jira_writes
+from prodops_tui.fakes import jira_bulk, jira_comments, jira_routes, jira_writes
 from prodops_tui.fakes.jira_data import ME, JiraData, build, priority_json, status_json, user
 from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, serve_fault, take_fault
 from prodops_tui.services.generator import Company
@@ -96,10 +96,10 @@ _ROUTES: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
     ("/issue/{key}", jira_writes.edit_issue, ("PUT",)),
     ("/issue/{key}/transitions", jira_writes.list_transitions, ("GET",)),
     ("/issue/{key}/transitions", jira_writes.do_transition, ("POST",)),
-    ("/issue/{key}/comment", jira_writes.list_comments, ("GET",)),
-    ("/issue/{key}/comment", jira_writes.add_comment, ("POST",)),
-    ("/issue/{key}/properties/{prop}", jira_writes.get_property, ("GET",)),
-    ("/issue/{key}/properties/{prop}", jira_writes.put_property, ("PUT",)),
+    ("/issue/{key}/comment", jira_comments.list_comments, ("GET",)),
+    ("/issue/{key}/comment", jira_comments.add_comment, ("POST",)),
+    ("/issue/{key}/properties/{prop}", jira_comments.get_property, ("GET",)),
+    ("/issue/{key}/properties/{prop}", jira_comments.put_property, ("PUT",)),
     ("/bulk/issues/fields", jira_bulk.bulk_fields, ("POST",)),
     ("/bulk/issues/transition", jira_bulk.bulk_transition, ("POST",)),
     ("/bulk/queue/{task_id}", jira_bulk.queue, ("GET",)),

@@ -3,14 +3,12 @@
 Every write received is appended to `app.state.writes` as {method, path, body, status}.
 """
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from prodops_tui.fakes.jira_data import (
-    ME,
     POINTS_FIELD,
     PRIORITIES,
     TRANSITION_IDS,
@@ -38,7 +36,7 @@ def record(request: Request, body: Any, status: int) -> None:
     request.app.state.writes.append(entry)
 
 
-async def _body(request: Request) -> Any:
+async def read_body(request: Request) -> Any:
     try:
         return await request.json()
     except ValueError:
@@ -121,7 +119,7 @@ def apply_edit(data: JiraData, issue: dict[str, Any], body: Any) -> None:
 async def edit_issue(request: Request) -> Response:
     data = data_of(request)
     issue = data.find(request.path_params["key"])
-    body = await _body(request)
+    body = await read_body(request)
     if issue is None:
         record(request, body, 404)
         return not_found()
@@ -164,7 +162,7 @@ async def list_transitions(request: Request) -> Response:
 async def do_transition(request: Request) -> Response:
     data = data_of(request)
     issue = data.find(request.path_params["key"])
-    body = await _body(request)
+    body = await read_body(request)
     if issue is None:
         record(request, body, 404)
         return not_found()
@@ -179,93 +177,9 @@ async def do_transition(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def list_comments(request: Request) -> Response:
-    data = data_of(request)
-    issue = data.find(request.path_params["key"])
-    if issue is None:
-        return not_found()
-    comments = list(data.comments.get(issue["id"], []))
-    if request.query_params.get("orderBy") == "-created":
-        comments.reverse()
-    start = int(request.query_params.get("startAt", "0"))
-    size = max(1, min(100, int(request.query_params.get("maxResults", "100"))))
-    expand = request.query_params.get("expand", "").split(",")
-    page = [
-        c if "properties" in expand else _without_properties(c)
-        for c in comments[start : start + size]
-    ]
-    return JSONResponse(
-        {"comments": page, "startAt": start, "maxResults": size, "total": len(comments)}
-    )
-
-
-def _without_properties(comment: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in comment.items() if k != "properties"}
-
-
-async def add_comment(request: Request) -> Response:
-    data = data_of(request)
-    issue = data.find(request.path_params["key"])
-    body = await _body(request)
-    if issue is None:
-        record(request, body, 404)
-        return not_found()
-    adf = body.get("body") if isinstance(body, dict) else None
-    if not isinstance(adf, dict) or adf.get("type") != "doc":
-        record(request, body, 400)
-        return errors(400, body="Comment body must be an ADF document.")
-    stamp = data.touch(issue)
-    comments = data.comments.setdefault(issue["id"], [])
-    base = str(request.base_url).rstrip("/")
-    comment_id = str(100_000 + sum(len(c) for c in data.comments.values()))
-    comment = {
-        "id": comment_id,
-        "self": f"{base}/rest/api/3/issue/{issue['id']}/comment/{comment_id}",
-        "author": dict(ME),
-        "updateAuthor": dict(ME),
-        "body": adf,
-        "created": stamp,
-        "updated": stamp,
-        "jsdPublic": True,
-        "properties": list(body.get("properties") or []),
-    }
-    comments.append(comment)
-    record(request, body, 201)
-    return JSONResponse(_without_properties(comment), 201)
-
-
-async def get_property(request: Request) -> Response:
-    data = data_of(request)
-    issue = data.find(request.path_params["key"])
-    key = request.path_params["prop"]
-    stored = data.properties.get(issue["id"], {}) if issue else {}
-    if issue is None or key not in stored:
-        return errors(404, f"The property with key '{key}' was not found.")
-    return JSONResponse({"key": key, "value": stored[key]})
-
-
-async def put_property(request: Request) -> Response:
-    data = data_of(request)
-    issue = data.find(request.path_params["key"])
-    raw = await request.body()
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        record(request, None, 400)
-        return errors(400, "The property value must be valid JSON.")
-    if issue is None:
-        record(request, value, 404)
-        return not_found()
-    stored = data.properties.setdefault(issue["id"], {})
-    status = 200 if request.path_params["prop"] in stored else 201
-    stored[request.path_params["prop"]] = value
-    record(request, value, status)
-    return JSONResponse({}, status)
-
-
 async def create_issue(request: Request) -> Response:
     data = data_of(request)
-    body = await _body(request)
+    body = await read_body(request)
     fields = body.get("fields") if isinstance(body, dict) else None
     problem = _create_problem(fields)
     if problem:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import httpx
 import pytest
 
 from prodops_tui.connectors import jira_pull
@@ -62,8 +63,8 @@ async def test_incremental_window_is_minute_precision_in_the_account_zone() -> N
     app = fake_jira(time_zone="America/New_York")
     seen: list[str] = []
 
-    async def record(response: object) -> None:
-        request = getattr(response, "request")
+    async def record(response: httpx.Response) -> None:
+        request = response.request
         if request.url.path.endswith("/search/jql"):
             seen.append(request.content.decode())
 
