@@ -51,7 +51,12 @@ async def open_connector(
         raise Rejected(f"unknown connection kind {kind!r}", service=kind)
     options = {**dict(connection.get("options") or {}), "auth_method": _method(connection)}
     base_url = str(connection["base_url"])
-    helper = HttpCore(kind, base_url, None, transport=transport, sleep=sleep)
+    helpers: list[HttpCore] = []  # unauthenticated clients for token refreshes, if any
+
+    def helper() -> HttpCore:
+        helpers.append(HttpCore(kind, base_url, None, transport=transport, sleep=sleep))
+        return helpers[-1]
+
     http = HttpCore(
         kind,
         base_url,
@@ -65,7 +70,8 @@ async def open_connector(
         yield _factory(kind)(http, str(connection["id"]), options)
     finally:
         await http.aclose()
-        await helper.aclose()
+        for each in helpers:
+            await each.aclose()
 
 
 def _method(connection: Mapping[str, Any]) -> str:
@@ -73,7 +79,10 @@ def _method(connection: Mapping[str, Any]) -> str:
 
 
 def _auth(
-    connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
+    connection: Mapping[str, Any],
+    secret: str,
+    helper: Callable[[], HttpCore],
+    save: SaveSecret | None,
 ) -> Any:
     kind, method, account = connection["kind"], _method(connection), connection.get("account")
     if kind == "zendesk" and (method in ("oauth", "client_credentials") or _is_grant(secret)):
@@ -90,7 +99,10 @@ def _is_grant(secret: str) -> bool:
 
 
 def _zendesk_oauth(
-    connection: Mapping[str, Any], secret: str, helper: HttpCore, save: SaveSecret | None
+    connection: Mapping[str, Any],
+    secret: str,
+    helper: Callable[[], HttpCore],
+    save: SaveSecret | None,
 ) -> Any:
     """A refreshing bearer when the secret is a stored grant; a plain bearer otherwise.
 
@@ -106,12 +118,13 @@ def _zendesk_oauth(
     stored = json.loads(secret)
     client_secret = str(stored.get("client_secret") or "")
     client_id = str(stored.get("client_id") or (connection.get("options") or {}).get("client_id"))
-    refresh_token = zendesk_oauth.make_refresh(helper, client_id, client_secret)
+    plain = helper()
+    refresh_token = zendesk_oauth.make_refresh(plain, client_id, client_secret)
 
     async def renew(old: OAuthGrant) -> OAuthGrant:
         if old.refresh_token or not client_secret:
             return await refresh_token(old)
-        return await zendesk_oauth.client_credentials(helper, client_id, client_secret)
+        return await zendesk_oauth.client_credentials(plain, client_id, client_secret)
 
     def persist(new: OAuthGrant) -> None:
         if save is not None:
