@@ -1,8 +1,8 @@
 """Pull sync: one code path for the CLI and the TUI's background worker.
 
-Each stream resumes from its saved cursor; every page is committed (bulk upsert, deletions)
-before its cursor is saved, so a failure never moves a cursor past unsaved data. Fields with a
-pending or inflight outbox edit are not overwritten, and local-only fields never are.
+Each stream resumes from its saved cursor; every page (bulk upsert, deletions) and its cursor are
+committed in one write transaction, so a failure never moves a cursor past unsaved data. Fields
+with a pending or inflight outbox edit are not overwritten, and local-only fields never are.
 """
 
 import asyncio
@@ -133,13 +133,15 @@ async def _sync_stream(
             raise ConnectorError(f"{connector.kind} has no stream {stream!r}", service=conn_id)
         result.cursor = await asyncio.to_thread(_read_cursor, store, conn_id, stream)
         async for page in connector.pull(stream, result.cursor):
-            changed, deleted = await asyncio.to_thread(_commit_page, store, page)
+            state: dict[str, Any] = {"connection_id": conn_id, "stream": stream}
+            state["cursor"] = page.cursor
+            changed, deleted = await asyncio.to_thread(
+                _commit_page, store, page, state, result.changed
+            )
             result.pages += 1
             result.received += len(page.rows)
             result.changed += changed
             result.deleted += deleted
-            state = {"cursor": page.cursor, "items_changed": result.changed}
-            await asyncio.to_thread(_save_state, store, conn_id, stream, state)
             result.cursor = page.cursor
             if progress:
                 progress(stream, result.received)
@@ -167,16 +169,25 @@ def _save_state(store: Store, connection_id: str, stream: str, values: dict[str,
     store.upsert("sync_state", [{"connection_id": connection_id, "stream": stream, **values}])
 
 
-def _commit_page(store: Store, page: Page) -> tuple[int, int]:
-    """Write one page; (rows inserted or changed, rows marked deleted)."""
+def _commit_page(
+    store: Store, page: Page, state: dict[str, Any], changed_before: int
+) -> tuple[int, int]:
+    """Write one page and its cursor in one transaction; (rows written, rows marked deleted)."""
     rows = _without_local_fields(page.table, page.rows)
     if page.table in ("issue", "feedback"):
         rows = _without_edited_fields(rows, _pending_columns(store))
-    if page.table == "feedback":
-        _ensure_orgs(store, {row["org_id"] for row in rows if row.get("org_id")})
-    changed = store.upsert(page.table, rows) if rows else 0
-    deleted = _mark_deleted(store, page.table, page.deleted_ids) if page.deleted_ids else 0
+    with store.write() as conn:
+        if page.table == "feedback":
+            _ensure_orgs(conn, store.dialect, {r["org_id"] for r in rows if r.get("org_id")})
+        changed = store.upsert_in(conn, page.table, rows) if rows else 0
+        deleted = _mark_deleted(conn, page.table, page.deleted_ids) if page.deleted_ids else 0
+        _save_state_in(store, conn, {**state, "items_changed": changed_before + changed})
     return changed, deleted
+
+
+def _save_state_in(store: Store, conn: Connection, state: dict[str, Any]) -> None:
+    """Save a stream's cursor inside the page's write transaction."""
+    store.upsert_in(conn, "sync_state", [state])
 
 
 def _without_local_fields(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -225,31 +236,29 @@ def _without_edited_fields(
     ]
 
 
-def _ensure_orgs(store: Store, org_ids: set[str]) -> None:
+def _ensure_orgs(conn: Connection, dialect: str, org_ids: set[str]) -> None:
     """Add orgs that tickets name before the org stream has brought them (name filled later)."""
     if not org_ids:
         return
     target = SQLModel.metadata.tables["org"]
-    stmt = (sqlite_insert if store.dialect == "sqlite" else pg_insert)(target)
+    stmt = (sqlite_insert if dialect == "sqlite" else pg_insert)(target)
     rows = [{"id": org_id, "name": "", "tier": "free", "arr": 0.0} for org_id in sorted(org_ids)]
-    with store.write() as conn:
-        conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), rows)
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), rows)
 
 
-def _mark_deleted(store: Store, table: str, ids: Sequence[str]) -> int:
+def _mark_deleted(conn: Connection, table: str, ids: Sequence[str]) -> int:
     """Flag deleted issues; archive deleted feedback (evidence keeps its links); drop others."""
     target = SQLModel.metadata.tables[table]
-    with store.write() as conn:
-        statement: Any
-        if "deleted" in target.c:
-            statement = update(target).where(target.c.id.in_(ids)).values(deleted=True)
-        elif table == "feedback":
-            archived = FeedbackState.ARCHIVED.value
-            statement = update(target).where(target.c.id.in_(ids)).values(state=archived)
-        else:
-            _detach_org(conn, table, ids)
-            statement = delete(target).where(target.c.id.in_(ids))
-        return max(conn.execute(statement).rowcount, 0)
+    statement: Any
+    if "deleted" in target.c:
+        statement = update(target).where(target.c.id.in_(ids)).values(deleted=True)
+    elif table == "feedback":
+        archived = FeedbackState.ARCHIVED.value
+        statement = update(target).where(target.c.id.in_(ids)).values(state=archived)
+    else:
+        _detach_org(conn, table, ids)
+        statement = delete(target).where(target.c.id.in_(ids))
+    return max(conn.execute(statement).rowcount, 0)
 
 
 def _detach_org(conn: Connection, table: str, ids: Sequence[str]) -> None:

@@ -95,14 +95,22 @@ class Store:
         of rows inserted or changed."""
         if table not in NATURAL_KEYS:
             raise StoreError(f"no upsert for table {table!r}")
-        target = SQLModel.metadata.tables[table]
         written = 0
         iterator = iter(rows)
         while chunk := list(islice(iterator, max(batch, 1))):
             with self.write() as conn:
-                for columns, group in _group_by_columns(chunk).items():
-                    _fill_json_defaults(target, columns, group)
-                    written += self._execute(conn, target, columns, group)
+                written += self.upsert_in(conn, table, chunk)
+        return written
+
+    def upsert_in(self, conn: Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        """`upsert` inside the caller's open write transaction (no batching, no commit)."""
+        if table not in NATURAL_KEYS:
+            raise StoreError(f"no upsert for table {table!r}")
+        target = SQLModel.metadata.tables[table]
+        written = 0
+        for columns, group in _group_by_columns(list(rows)).items():
+            _fill_json_defaults(target, columns, group)
+            written += self._execute(conn, target, columns, group)
         return written
 
     def _execute(

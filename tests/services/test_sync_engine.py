@@ -5,13 +5,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
+import pytest
 from sqlalchemy import text
 
 from prodops_tui.connectors.base import Page
 from prodops_tui.connectors.errors import NetworkError
+from prodops_tui.services import sync
 from prodops_tui.services.sync import sync_connection
 from prodops_tui.services.sync_lock import SyncLock
-from prodops_tui.store.store import Store
+from prodops_tui.store.store import Store, StoreError
 
 CONN = "jira:acme"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -162,4 +164,21 @@ async def test_an_unknown_stream_is_reported(sqlite_url: str) -> None:
     store = _store_with_connection(sqlite_url)
     report = await sync_connection(store, ScriptedConnector({}), streams=["nope"])
     assert "no stream 'nope'" in report.streams[0].error
+    store.close()
+
+
+async def test_a_failure_inside_the_page_transaction_leaves_neither_rows_nor_cursor(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store_with_connection(db_url)
+
+    def fail(*_args: Any) -> None:
+        raise StoreError("disk full while saving the cursor")
+
+    monkeypatch.setattr(sync, "_save_state_in", fail)
+    pages: list[Page | Exception] = [Page("issue", [issue(1), issue(2)], cursor="c1")]
+    report = await sync_connection(store, ScriptedConnector({"issues": pages}))
+    assert report.streams[0].error == "disk full while saving the cursor"
+    assert _scalar(store, "SELECT count(*) FROM issue") == 0
+    assert _state(store, "issues")["cursor"] == ""
     store.close()
