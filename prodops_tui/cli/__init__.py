@@ -22,6 +22,8 @@ def run_app(workspace: Workspace, read_only: bool, config: Config | None = None)
         read_only=read_only,
         keymap=config.keymap,
         theme=config.theme,
+        actor=config.actor_name,
+        sync_interval=config.sync_minutes * 60,
     )
     app.run()
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from prodops_tui.config import paths
 
+_MODEL_VERSION = 2
+"""Bump when the settings model changes, so values cached by an older one are validated again."""
 _SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSPHRASE")
 _PASSWORD_IN_URL = re.compile(r"://[^/@:]*:[^/@]+@")
 
@@ -37,6 +39,7 @@ class Config:
     keymap: dict[str, str]
     theme: str
     source: Path
+    sync_minutes: float = 15.0
 
     @property
     def actor_name(self) -> str:
@@ -73,7 +76,7 @@ def _fingerprint(source: Path) -> str:
     except FileNotFoundError:
         file_part = f"{source}:absent"
     env_part = json.dumps(sorted(_settings_env().items()))
-    return hashlib.sha256(f"{file_part}|{env_part}".encode()).hexdigest()
+    return hashlib.sha256(f"{_MODEL_VERSION}|{file_part}|{env_part}".encode()).hexdigest()
 
 
 def _validate(source: Path) -> dict[str, Any]:
@@ -142,4 +145,5 @@ def load_config() -> Config:
         keymap=values["keymap"],
         theme=values["theme"],
         source=source,
+        sync_minutes=float(values.get("sync_minutes", 15.0)),
     )

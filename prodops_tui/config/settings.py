@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id -> keys, e.g. `"mode.backlog" = "f3"`."""
     theme: str = ""
+    sync_minutes: float = Field(default=15.0, ge=0)
+    """Minutes between background syncs in the app; 0 turns them off."""
 
     @field_validator("workspaces")
     @classmethod

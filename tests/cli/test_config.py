@@ -63,6 +63,7 @@ def test_unknown_workspace_names_the_known_ones() -> None:
         ("[workspaces.x]\ncolour = 1", "workspaces.x.colour"),
         ("actor = 'unterminated", "cannot read config"),
         ("surprise = 1", "surprise"),
+        ("sync_minutes = -5", "sync_minutes"),
     ],
 )
 def test_invalid_values_say_where_in_one_line(text: str, message: str) -> None:
@@ -91,3 +92,9 @@ def test_secrets_never_reach_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     cache = paths.cache_dir() / "settings.json"
     assert not cache.exists() or "hunter2" not in cache.read_text()
     assert not cache.exists() or "canary-token-123" not in cache.read_text()
+
+
+def test_sync_interval_defaults_and_can_be_turned_off() -> None:
+    assert load_config().sync_minutes == 15
+    _write("sync_minutes = 0\n")
+    assert load_config().sync_minutes == 0
