@@ -25,7 +25,6 @@ ISSUE_FIELDS = (
     "updated",
     "description",
 )
-_JIRA_TIME = "%Y-%m-%dT%H:%M:%S.%f%z"
 _JQL_TIME = "%Y/%m/%d %H:%M"
 
 
@@ -55,13 +54,12 @@ def parse_time(text: object, where: str = "issue") -> datetime:
     """A Jira timestamp (`2025-06-01T13:05:22.123+0000`, or ISO 8601) as aware UTC."""
     if not isinstance(text, str):
         raise bad(f"a malformed {where}: a timestamp is not text")
-    for parse in (lambda t: datetime.strptime(t, _JIRA_TIME), datetime.fromisoformat):
-        try:
-            moment = parse(text)
-        except ValueError:
-            continue
-        if moment.tzinfo is not None:
-            return moment.astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(text)  # 3.11 reads Jira's `+0000` offsets too
+    except ValueError:
+        raise bad(f"a malformed {where}: a timestamp is not in Jira's format") from None
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
     raise bad(f"a malformed {where}: a timestamp is not in Jira's format")
 
 
