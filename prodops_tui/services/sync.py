@@ -7,6 +7,7 @@ with a pending or inflight outbox edit are not overwritten, and local-only field
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
@@ -128,11 +129,15 @@ async def _sync_stream(
 ) -> StreamReport:
     result = StreamReport(stream)
     conn_id = connector.connection_id
+    bulk = _BulkLoads(store)
     try:
         if stream not in connector.streams:
             raise ConnectorError(f"{connector.kind} has no stream {stream!r}", service=conn_id)
         result.cursor = await asyncio.to_thread(_read_cursor, store, conn_id, stream)
+        first_sync = not result.cursor
         async for page in connector.pull(stream, result.cursor):
+            if first_sync and page.table in BULK_TABLES and page.table not in bulk.loading:
+                await asyncio.to_thread(bulk.start, page.table)
             state: dict[str, Any] = {"connection_id": conn_id, "stream": stream}
             state["cursor"] = page.cursor
             changed, deleted = await asyncio.to_thread(
@@ -145,7 +150,10 @@ async def _sync_stream(
             result.cursor = page.cursor
             if progress:
                 progress(stream, result.received)
+        await asyncio.to_thread(bulk.finish)
     except (ConnectorError, StoreError, SQLAlchemyError) as exc:
+        with suppress(StoreError, SQLAlchemyError):  # else the next Store.open restores search
+            await asyncio.to_thread(bulk.finish)
         result.error = one_line(exc, store.url) if isinstance(exc, SQLAlchemyError) else str(exc)
         state = {"last_error": result.error, "last_error_at": utcnow()}
         await asyncio.to_thread(_save_state, store, conn_id, stream, state)
@@ -153,6 +161,26 @@ async def _sync_stream(
     done = {"last_success_at": utcnow(), "last_error": "", "items_changed": result.changed}
     await asyncio.to_thread(_save_state, store, conn_id, stream, done)
     return result
+
+
+BULK_TABLES = frozenset({"issue", "feedback"})
+"""Tables a first sync (empty cursor) loads in bulk: full-text index rebuilt once at the end."""
+
+
+class _BulkLoads:
+    """The `Store.bulk_load`s one stream has entered; `finish` ends them (index rebuilt)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.loading: set[str] = set()
+        self._stack = ExitStack()
+
+    def start(self, table: str) -> None:
+        self.loading.add(table)
+        self._stack.enter_context(self.store.bulk_load(table))
+
+    def finish(self) -> None:
+        self._stack.close()
 
 
 def _read_cursor(store: Store, connection_id: str, stream: str) -> str:

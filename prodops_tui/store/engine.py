@@ -5,6 +5,7 @@ autocommit mode so SQLAlchemy's `begin` event decides how a transaction starts, 
 file on a network filesystem.
 """
 
+import json
 import os
 import re
 import sqlite3
@@ -186,3 +187,50 @@ def probe_engine(path: Path) -> Engine:
         return sqlite3.connect(target, uri=True, isolation_level=None, check_same_thread=False)
 
     return create_engine("sqlite://", creator=connect, poolclass=NullPool)
+
+
+FTS_BULK_KEY = "fts.bulk:"
+"""workspace_meta key prefix holding a table's suspended FTS5 trigger SQL during a bulk load."""
+FTS_SOURCES = frozenset({"issue", "feedback"})
+
+
+def fts_suspend(conn: Connection, table: str) -> None:
+    """Drop `table`'s FTS5 insert/update triggers, saving their SQL in workspace_meta in the same
+    transaction (so a crash leaves a record `fts_restore` finds). No-op if already suspended."""
+    names = (f"{table}_fts_ai", f"{table}_fts_au")
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)", names
+    ).all()
+    if not found:
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO workspace_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (FTS_BULK_KEY + table, json.dumps(dict(found))),
+    )
+    for name, _sql in found:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
+
+
+def fts_restore(conn: Connection, table: str | None = None) -> list[str]:
+    """Recreate suspended FTS5 triggers (of `table`, or all) and rebuild those indexes once;
+    the tables restored."""
+    saved = conn.exec_driver_sql(
+        "SELECT key, value FROM workspace_meta WHERE key LIKE ?", (FTS_BULK_KEY + "%",)
+    ).all()
+    existing = {
+        row[0]
+        for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    restored = []
+    for key, value in saved:
+        name = key[len(FTS_BULK_KEY) :]
+        if name not in FTS_SOURCES or (table is not None and name != table):
+            continue
+        for trigger, sql in json.loads(value).items():
+            if trigger not in existing:
+                conn.exec_driver_sql(sql)
+        conn.exec_driver_sql(f"INSERT INTO {name}_fts({name}_fts) VALUES ('rebuild')")
+        conn.exec_driver_sql("DELETE FROM workspace_meta WHERE key = ?", (key,))
+        restored.append(name)
+    return restored

@@ -18,7 +18,16 @@ from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.store import outbox
-from prodops_tui.store.engine import READ_OPTION, StoreError, mask_url, one_line
+from prodops_tui.store.engine import (
+    FTS_BULK_KEY,
+    FTS_SOURCES,
+    READ_OPTION,
+    StoreError,
+    fts_restore,
+    fts_suspend,
+    mask_url,
+    one_line,
+)
 from prodops_tui.store.migrate import open_engine
 
 __all__ = ["Store", "StoreError"]
@@ -63,7 +72,42 @@ class Store:
             raise StoreError(
                 f"cannot open workspace {mask_url(url)}: {one_line(exc, url)}"
             ) from None
-        return cls(url, engine, read_only=read_only)
+        store = cls(url, engine, read_only=read_only)
+        if store.dialect == "sqlite" and not read_only:
+            store.restore_search()
+        return store
+
+    def restore_search(self) -> list[str]:
+        """Finish a bulk load a dead process left half done: recreate its FTS triggers and
+        rebuild the index (one cheap read when there is nothing to do); the tables restored."""
+        with self.read() as conn:
+            pending = conn.exec_driver_sql(
+                "SELECT 1 FROM workspace_meta WHERE key LIKE ?", (FTS_BULK_KEY + "%",)
+            ).first()
+        if pending is None:
+            return []
+        with self.write() as conn:
+            return fts_restore(conn)
+
+    @contextmanager
+    def bulk_load(self, table: str) -> Iterator[None]:
+        """Write many rows into `table` without per-row full-text work (SQLite, issue/feedback).
+
+        Drops the FTS5 insert/update triggers on entry and, on exit (also after an error),
+        recreates them and rebuilds the index once. Meanwhile other readers see the new rows
+        without search hits. Crash-safe: the dropped triggers' SQL is kept in workspace_meta in
+        the same transaction, and the next `Store.open` (or bulk load) restores them. A no-op on
+        PostgreSQL (a generated tsvector column needs no triggers)."""
+        if self.dialect != "sqlite" or table not in FTS_SOURCES:
+            yield
+            return
+        with self.write() as conn:
+            fts_suspend(conn, table)
+        try:
+            yield
+        finally:
+            with self.write() as conn:
+                fts_restore(conn, table)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

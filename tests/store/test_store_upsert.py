@@ -180,3 +180,28 @@ def test_timestamps_compare_in_order_across_formats(store: Store) -> None:
     store.upsert("issue", [issue_row(1, updated=datetime(2024, 3, 1, 9, 30, 0, 500, tzinfo=UTC))])
     later = issue_row(1, summary="later", updated=datetime(2024, 3, 1, 9, 30, 1, tzinfo=UTC))
     assert store.upsert("issue", [later]) == 1
+
+
+def test_bulk_load_rebuilds_search_once_at_the_end(store: Store) -> None:
+    with store.bulk_load("issue"):
+        store.upsert("issue", [issue_row(i) for i in range(1, 4)])
+        store.upsert("issue", [issue_row(1, days=1, summary="Dark mode")])
+    assert search(store, "issue", "dark") == {"jira:acme:1"}
+    assert search(store, "issue", "button") == {"jira:acme:2", "jira:acme:3"}
+    store.upsert("issue", [issue_row(2, days=1, summary="Light theme")])
+    assert search(store, "issue", "light") == {"jira:acme:2"}
+
+
+def test_a_bulk_load_cut_short_is_restored_by_the_next_open(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    loading = store.bulk_load("feedback")
+    loading.__enter__()  # the process dies inside the load: the exit never runs
+    store.upsert("feedback", [feedback_row(1)])
+    assert search(store, "feedback", "invoice") == set()
+    store.close()
+    reopened = Store.open(sqlite_url)
+    assert search(reopened, "feedback", "invoice") == {"zendesk:acme:1"}
+    reopened.upsert("feedback", [feedback_row(2, subject="Login loop")])
+    assert search(reopened, "feedback", "login") == {"zendesk:acme:2"}
+    assert scalar(reopened, "SELECT count(*) FROM workspace_meta WHERE key LIKE 'fts.bulk:%'") == 0
+    reopened.close()
