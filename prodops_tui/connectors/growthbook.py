@@ -1,5 +1,6 @@
 """GrowthBook: experiments (incremental by dateUpdated) with phases, variations and results."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -20,6 +21,8 @@ __all__ = ["GrowthBookConnector"]
 
 _LIST = "/api/v1/experiments"
 _WITH_RESULTS = ("running", "stopped")
+RESULTS_CONCURRENCY = 4
+"""Results requests of one page in flight at once (each still passes the client's budgets)."""
 
 
 def _watermark(cursor: str) -> datetime | None:
@@ -86,14 +89,19 @@ class GrowthBookConnector:
         while offset is not None:
             params = self._params(offset, sortBy="dateUpdated", sortOrder="desc")
             items, offset = list_page(await self.http.get_json(_LIST, params=params), "experiments")
-            rows = []
+            fresh: list[tuple[Any, dict[str, Any]]] = []
             for raw in items:
                 row = await self._row(raw)
                 if watermark is not None and row["updated"] < watermark:
                     offset = None
                     break
-                rows.append(row | {"results": await self._results(raw, row)})
+                fresh.append((raw, row))
                 newest = row["updated"] if newest is None else max(newest, row["updated"])
+            slots = asyncio.Semaphore(RESULTS_CONCURRENCY)
+            found = await asyncio.gather(*(self._results(raw, row, slots) for raw, row in fresh))
+            rows = [
+                row | {"results": results} for (_, row), results in zip(fresh, found, strict=True)
+            ]
             done = offset is None
             saved = newest.isoformat() if done and newest is not None else cursor
             yield Page("experiment", rows, saved)
@@ -104,12 +112,15 @@ class GrowthBookConnector:
             raw, connection_id=self.connection_id, metrics=metrics, today=self.today()
         )
 
-    async def _results(self, raw: Any, row: dict[str, Any]) -> dict[str, Any]:
+    async def _results(
+        self, raw: Any, row: dict[str, Any], slots: asyncio.Semaphore
+    ) -> dict[str, Any]:
         if row["status"] not in _WITH_RESULTS:
             return {}
         metrics = await self.metrics()
         goal = next((k for k, v in metrics.items() if v == row["primary_metric"]), "")
-        return await self.experiment_results(GB.field(raw, "id", str), goal or None)
+        async with slots:
+            return await self.experiment_results(GB.field(raw, "id", str), goal or None)
 
     async def list_experiments(self) -> list[dict[str, Any]]:
         """Every experiment of the project as `experiment` rows, results included."""
