@@ -30,7 +30,7 @@ RENEWALS = ListQuery(
     filters=(("status", ToolStatus.ACTIVE.value),),
 )
 RUNNING = ListQuery(
-    "experiment", ("name", "end"), filters=(("status", ExperimentStatus.RUNNING.value),)
+    "experiment", ("name", "start"), filters=(("status", ExperimentStatus.RUNNING.value),)
 )
 
 
@@ -147,7 +147,7 @@ def short_list(title: str, rows: list[Row], empty: str, extra_width: int) -> Con
     for _, name, when, extra in rows:
         fact = Content("")
         if isinstance(extra, float):
-            fact = Content(f"{extra:,.0f}/mo  ").right(extra_width + 2)
+            fact = Content(f"{extra:,.0f}/mo").right(extra_width) + "  "
         elif extra_width:
             fact = safe_text(str(extra or "")).truncate(extra_width, ellipsis=True, pad=True) + "  "
         lines.append(
@@ -264,5 +264,5 @@ class HomeScreen(Screen[None]):
         )
         running = [(r[0], r[1], r[2], None) for r in o.running]
         self.query_one("#running", Static).update(
-            short_list("Running experiments (end date)", running, "No experiment is running", 0)
+            short_list("Running experiments (started)", running, "No experiment is running", 0)
         )
