@@ -182,3 +182,20 @@ async def test_a_failure_inside_the_page_transaction_leaves_neither_rows_nor_cur
     assert _scalar(store, "SELECT count(*) FROM issue") == 0
     assert _state(store, "issues")["cursor"] == ""
     store.close()
+
+
+async def test_a_first_sync_loads_in_bulk_and_leaves_search_working(sqlite_url: str) -> None:
+    store = _store_with_connection(sqlite_url)
+    pages: list[Page | Exception] = [
+        Page("issue", [issue(1, summary="Dark mode")], "c1"),
+        Page("issue", [issue(2)], "c2"),
+    ]
+    assert (await sync_connection(store, ScriptedConnector({"issues": pages}))).ok
+    sql = "SELECT count(*) FROM issue_fts WHERE issue_fts MATCH 'dark'"
+    assert _scalar(store, sql) == 1
+    assert _scalar(store, "SELECT count(*) FROM workspace_meta WHERE key LIKE 'fts.bulk:%'") == 0
+    triggers = (
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'issue_fts_%'"
+    )
+    assert _scalar(store, triggers) == 3
+    store.close()
