@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, int_param, serve_fault, take_fault
+from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault, int_param
 from prodops_tui.services.generator import Company
 
 __all__ = ["Fault", "create_app", "experiment_json", "iso"]
@@ -209,11 +209,9 @@ def _guard(handler: Handler) -> Handler:
 
     async def guarded(request: Request) -> Response:
         state = request.app.state
-        fault = take_fault(state.faults, request.url.path)
-        if fault is not None:
-            injected = await serve_fault(fault)
-            if injected is not None:
-                return injected
+        injected = await injected_fault(request)
+        if injected is not None:
+            return injected
         if request.headers.get("authorization", "") != f"Bearer {state.token}":
             return _message(401, "Invalid API key")
         wait = state.limit.admit()

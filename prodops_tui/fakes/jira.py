@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from prodops_tui.fakes import jira_bulk, jira_comments, jira_routes, jira_writes
 from prodops_tui.fakes.jira_data import ME, JiraData, build, priority_json, status_json, user
-from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, serve_fault, take_fault
+from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault
 from prodops_tui.services.generator import Company
 
 __all__ = ["Fault", "create_app"]
@@ -51,11 +51,9 @@ def _guard(handler: Handler) -> Handler:
         state = request.app.state
         if state.latency:
             await asyncio.sleep(state.latency)
-        fault = take_fault(state.faults, request.url.path)
-        if fault is not None:
-            injected = await serve_fault(fault)
-            if injected is not None:
-                return injected
+        injected = await injected_fault(request)
+        if injected is not None:
+            return injected
         if not _authorised(request.headers.get("authorization", ""), state.email, state.token):
             return JSONResponse(
                 {"errorMessages": ["You are not authenticated."], "errors": {}}, 401

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, serve_fault, take_fault
+from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault
 from prodops_tui.services.generator import Company
 
 __all__ = ["Fault", "create_app", "daily_count", "daily_unique"]
@@ -88,11 +88,9 @@ def _guard(handler: Handler) -> Handler:
 
     async def guarded(request: Request) -> Response:
         state = request.app.state
-        fault = take_fault(state.faults, request.url.path)
-        if fault is not None:
-            injected = await serve_fault(fault)
-            if injected is not None:
-                return injected
+        injected = await injected_fault(request)
+        if injected is not None:
+            return injected
         if not _authorised(request):
             return _error(request, 401, "Invalid service account credentials")
         project = request.query_params.get("project_id", "")

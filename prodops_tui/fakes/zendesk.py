@@ -28,9 +28,8 @@ from prodops_tui.fakes.zendesk_wire import (
     decode_cursor,
     encode_cursor,
     error,
+    injected_fault,
     int_param,
-    serve_fault,
-    take_fault,
 )
 from prodops_tui.services.generator import Company
 
@@ -46,11 +45,9 @@ def _guard(handler: Handler, incremental: bool = False) -> Handler:
 
     async def guarded(request: Request) -> Response:
         state = request.app.state
-        fault = take_fault(state.faults, request.url.path)
-        if fault is not None:
-            injected = await serve_fault(fault)
-            if injected is not None:
-                return injected
+        injected = await injected_fault(request)
+        if injected is not None:
+            return injected
         if state.oauth.user_for(request.headers.get("authorization", "")) is None:
             return JSONResponse({"error": "Couldn't authenticate you"}, 401)
         windows = [state.limit, state.incremental_limit] if incremental else [state.limit]

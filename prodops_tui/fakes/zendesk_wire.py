@@ -147,3 +147,9 @@ async def serve_fault(fault: Fault) -> Response | None:
         return _Dropped()
     headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
     return error(fault.status, "InjectedFault", "Injected by the test.", **headers)
+
+
+async def injected_fault(request: Request) -> Response | None:
+    """The next injected fault for this request's path, served; None when there is none."""
+    fault = take_fault(request.app.state.faults, request.url.path)
+    return None if fault is None else await serve_fault(fault)
