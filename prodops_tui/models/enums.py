@@ -84,3 +84,7 @@ class SessionState(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     ENDED = "ended"
+
+
+JIRA_PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
+"""Jira's default priority scheme, highest first."""

@@ -11,10 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from prodops_tui.models.enums import JIRA_PRIORITIES as PRIORITIES
 from prodops_tui.widgets.safe_text import safe_text
-
-PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
-"""Jira's default priority scheme (services.edits.PRIORITIES, without importing SQLAlchemy)."""
 
 
 class PriorityDialog(ModalScreen[str | None]):

@@ -9,13 +9,12 @@ from sqlalchemy import insert, select, update
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.models.enums import JIRA_PRIORITIES as PRIORITIES
 from prodops_tui.models.enums import OutboxState
 from prodops_tui.store.store import Store, StoreError
 
 __all__ = ["BADGES", "PRIORITIES", "ConflictEdit", "badges", "conflicts", "set_priority"]
 
-PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
-"""Jira's default priority scheme, highest first."""
 BADGES = {
     OutboxState.PENDING.value: "queued",
     OutboxState.INFLIGHT.value: "queued",

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from prodops_tui.models.enums import StatusCategory, TriageState
+from prodops_tui.models.enums import JIRA_PRIORITIES, StatusCategory, TriageState
 from prodops_tui.services.generator_base import (
     DAY,
     ISSUE_SPAN_DAYS,
@@ -43,7 +43,7 @@ _STATUSES = (
     ("In Review", StatusCategory.IN_PROGRESS),
     ("Done", StatusCategory.DONE),
 )
-_PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
+_PRIORITIES = JIRA_PRIORITIES
 _BUG_PRIORITY_WEIGHTS = tuple(accumulate((10, 30, 40, 15, 5)))
 _OTHER_PRIORITY_WEIGHTS = tuple(accumulate((3, 15, 55, 20, 7)))
 _POINTS = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0)
