@@ -86,6 +86,10 @@ class Issue(SQLModel, table=True):
     confidence: float | None = None
     effort: float | None = None
     score: float | None = None
+    duplicate_of: str = ""
+    """The canonical issue's id when triage closed this one as its duplicate."""
+    transitions: list[dict[str, Any]] = _json()
+    """The workflow transitions last seen for this issue: [{"id", "name", "to"}]."""
 
 
 class Feedback(SQLModel, table=True):
@@ -235,6 +239,10 @@ class TriageSession(SQLModel, table=True):
     started_at: datetime | None = _moment()
     ended_at: datetime | None = _moment()
     summary: str = ""
+    policy: str = "lead"
+    """Who may decide: `lead` (the session's creator) or `anyone` among the participants."""
+    progress: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """Position, parked and skipped items, seconds per item, paused time."""
 
 
 class Decision(SQLModel, table=True):
@@ -274,4 +282,5 @@ class WorkspaceMeta(SQLModel, table=True):
     value: str = ""
 
 
+from prodops_tui.models.people import Comment, Person  # noqa: E402, F401  (same metadata)
 from prodops_tui.models.usage import UsageDaily  # noqa: E402, F401  (on the same metadata)

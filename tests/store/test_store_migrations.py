@@ -22,8 +22,8 @@ def _engine(url: str) -> Engine:
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0003"
-    assert known_revisions() == {"0001", "0002", "0003"}
+    assert head_revision() == "0004"
+    assert known_revisions() == {"0001", "0002", "0003", "0004"}
 
 
 def test_probe_module_agrees_with_the_migration_head() -> None:
