@@ -187,11 +187,13 @@ def _masked(url: str) -> str:
 def _register() -> None:
     from prodops_tui.cli.connect import connect_command
     from prodops_tui.cli.doctor import doctor_command
+    from prodops_tui.cli.imports import import_command
     from prodops_tui.cli.outbox import outbox_command
     from prodops_tui.cli.push import push_command
     from prodops_tui.cli.sync import sync_command
 
-    for command in (connect_command, sync_command, push_command, outbox_command, doctor_command):
+    commands = (connect_command, sync_command, push_command, outbox_command, doctor_command)
+    for command in (*commands, import_command):
         cli.add_command(command)
 
 

@@ -1,0 +1,80 @@
+"""`prodops import ...`: bring data into the workspace from files (`import feedback FILE.csv`)."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from prodops_tui.cli.sync import open_store
+
+if TYPE_CHECKING:
+    from prodops_tui.cli import Options
+    from prodops_tui.services.feedback_import import ImportReport
+
+KINDS = ("nps", "csat", "import")
+
+
+@click.group("import")
+def import_command() -> None:
+    """Import data from files into the workspace."""
+
+
+@import_command.command("feedback")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "pairs",
+    multiple=True,
+    metavar="CSVCOL=FIELD",
+    help="Which column fills which field (repeatable); others are matched by name.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and preview; write nothing.")
+@click.option("--kind", type=click.Choice(KINDS), default="import", show_default=True)
+@click.option("--encoding", default="utf-8-sig", show_default=True, help="The file's encoding.")
+@click.pass_obj
+def import_feedback_command(
+    options: "Options", file: Path, pairs: tuple[str, ...], dry_run: bool, kind: str, encoding: str
+) -> None:
+    """Import feedback rows from a CSV file; importing the same file again adds nothing."""
+    from prodops_tui.config.load import load_config
+    from prodops_tui.services.feedback_import import CsvProblem, import_feedback, parse_pairs
+
+    try:
+        mapping = parse_pairs(pairs)
+        store = open_store(options)
+        try:
+            actor = load_config().actor_name
+            report = import_feedback(
+                store,
+                file,
+                kind=kind,
+                mapping=mapping,
+                dry_run=dry_run,
+                actor=actor,
+                encoding=encoding,
+            )
+        finally:
+            store.close()
+    except (CsvProblem, LookupError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in describe(report):
+        click.echo(line)
+
+
+def describe(report: "ImportReport") -> list[str]:
+    """The import's report as lines: mapping, preview, counts, then every rejected row."""
+    from prodops_tui.widgets.safe_text import safe_value
+
+    def plain(value: object) -> str:
+        return safe_value(value).plain[:60]
+
+    lines = ["columns: " + ", ".join(f"{c} -> {f}" for c, f in report.columns.items())]
+    for row in report.preview:
+        lines.append(
+            f"  {plain(row['score']):>5}  {plain(row['requester']):<20} {plain(row['subject'])}"
+        )
+    verb = "would add" if report.dry_run else "added"
+    summary = f"{report.read} rows read: {verb} {report.added}, {report.present} already there"
+    lines.append(f"{summary}, {len(report.rejected)} rejected, {report.new_orgs} new orgs")
+    lines += [f"  line {error.line}: {plain(error.reason)}" for error in report.rejected]
+    return lines

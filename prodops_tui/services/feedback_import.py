@@ -1,0 +1,232 @@
+"""CSV import of feedback: mapping, preview, dry run; idempotent, all or nothing per file.
+
+Every row gets a deterministic id (external id or content), so a second import of the same file
+finds them all present and adds nothing. Rows that cannot be read are reported with their line;
+a file-level problem (size, encoding, header, required columns) stops the import before or
+while writing, and the single write transaction is rolled back.
+"""
+
+import csv
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, insert, select
+from sqlmodel import SQLModel
+
+from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.services.feedback_csv import (
+    CsvProblem,
+    RowError,
+    feedback_row,
+    parse_pairs,
+    resolve_mapping,
+)
+from prodops_tui.store.store import Store
+
+__all__ = ["CsvProblem", "ImportReport", "RowError", "import_feedback", "parse_pairs"]
+
+MAX_BYTES = 256 * 1024 * 1024
+CHUNK = 2_000
+BULK_ROWS_HINT = 4 * 1024 * 1024
+"""Files bigger than this (bytes) load with the full-text triggers off and one rebuild."""
+csv.field_size_limit(max(csv.field_size_limit(), 4 * 1024 * 1024))
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did (or, for a dry run, would do)."""
+
+    path: str
+    kind: str
+    columns: dict[str, str]
+    """CSV column -> the feedback field it fills (ignored columns left out)."""
+    read: int = 0
+    added: int = 0
+    present: int = 0
+    """Rows already in the workspace from an earlier import of the same data."""
+    rejected: list[RowError] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    new_orgs: int = 0
+    dry_run: bool = False
+
+
+def _lines(handle: BinaryIO, encoding: str, name: str) -> Iterator[str]:
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise CsvProblem(
+                f"{name} line {number} is not {encoding} text (byte 0x{raw[exc.start]:02x} at "
+                f"column {exc.start + 1}): save the file as UTF-8 or pass --encoding"
+            ) from None
+
+
+def _check_file(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise CsvProblem(
+            f"{path.name} is {size / 1e6:,.0f} MB; the import reads files up to "
+            f"{MAX_BYTES / 1e6:,.0f} MB: split it into smaller files"
+        )
+    if size == 0:
+        raise CsvProblem(f"{path.name} is empty")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise CsvProblem(f"{path.name} is UTF-16 text: save it as UTF-8 and import again")
+
+
+class _Orgs:
+    """Org names and ids already in the workspace; unknown names become new orgs."""
+
+    def __init__(self, conn: Connection) -> None:
+        org = SQLModel.metadata.tables["org"]
+        rows = conn.execute(select(org.c.id, org.c.name)).all()
+        self.known = {str(i): str(i) for i, _ in rows} | {
+            str(n).casefold(): str(i) for i, n in rows
+        }
+        self.new: dict[str, dict[str, Any]] = {}
+        self.written: set[str] = set()
+
+    def resolve(self, name: str) -> str | None:
+        name = " ".join(name.split())
+        if not name:
+            return None
+        found = self.known.get(name) or self.known.get(name.casefold())
+        if found is not None:
+            return found
+        digest = hashlib.sha1(name.casefold().encode(), usedforsecurity=False).hexdigest()
+        org_id = f"csv:org:{digest[:16]}"
+        self.known[name.casefold()] = org_id
+        self.new[org_id] = {"id": org_id, "name": name[:200], "tier": "free", "arr": 0.0}
+        return org_id
+
+
+class _Run:
+    """One pass over the file inside one transaction (a read one for a dry run)."""
+
+    def __init__(self, conn: Connection, report: ImportReport, fields: list[str]) -> None:
+        self.conn = conn
+        self.report = report
+        self.fields = fields
+        self.orgs = _Orgs(conn)
+        self.seen: dict[str, int] = {}
+        self.pending: list[dict[str, Any]] = []
+        self.now = datetime.now(UTC)
+        self.table = SQLModel.metadata.tables["feedback"]
+
+    def take(self, line: int, cells: Sequence[str], preview: int) -> None:
+        report = self.report
+        report.read += 1
+        if len(cells) != len(self.fields):
+            why = f"has {len(cells)} fields, the header has {len(self.fields)}"
+            report.rejected.append(RowError(line, why))
+            return
+        values = {f: c.strip() for f, c in zip(self.fields, cells, strict=True) if f}
+        try:
+            row = feedback_row(report.kind, values, self.now, None)
+        except ValueError as exc:
+            report.rejected.append(RowError(line, str(exc)))
+            return
+        first = self.seen.setdefault(row["id"], line)
+        if first != line:
+            report.rejected.append(RowError(line, f"duplicate of line {first}"))
+            return
+        row["org_id"] = self.orgs.resolve(values.get("org", ""))
+        if len(report.preview) < preview:
+            report.preview.append(row)
+        self.pending.append(row)
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        ids = [row["id"] for row in rows]
+        query = select(self.table.c.id).where(self.table.c.id.in_(ids))
+        present = set(self.conn.execute(query).scalars())
+        fresh = [row for row in rows if row["id"] not in present]
+        self.report.present += len(rows) - len(fresh)
+        self.report.added += len(fresh)
+        if self.report.dry_run:
+            return
+        orgs = [org for org_id, org in self.orgs.new.items() if org_id not in self.orgs.written]
+        if orgs:
+            self.conn.execute(insert(SQLModel.metadata.tables["org"]), orgs)
+            self.orgs.written.update(org["id"] for org in orgs)
+        if fresh:
+            self.conn.execute(insert(self.table), fresh)
+
+    def finish(self, actor: str) -> None:
+        self.flush()
+        self.report.new_orgs = len(self.orgs.new)
+        if self.report.dry_run:
+            return
+        decision = SQLModel.metadata.tables["decision"]
+        detail = {"file": self.report.path, "kind": self.report.kind, "added": self.report.added}
+        detail["rejected"] = len(self.report.rejected)
+        self.conn.execute(
+            insert(decision).values(
+                actor=actor,
+                target="import:feedback",
+                action="import",
+                detail=detail,
+                created_at=self.now,
+            )
+        )
+
+
+def import_feedback(
+    store: Store,
+    path: Path,
+    *,
+    kind: str = "import",
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    actor: str = "",
+    encoding: str = "utf-8-sig",
+    preview: int = 5,
+) -> ImportReport:
+    """Import (or with `dry_run`, only check) a feedback CSV; CsvProblem if the file cannot be."""
+    _check_file(path)
+    with path.open("rb") as handle:
+        reader = csv.reader(_lines(handle, encoding, path.name))
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CsvProblem(f"{path.name} has no header row") from None
+        fields = resolve_mapping(header, dict(mapping or {}), kind)
+        columns = {h.strip(): f for h, f in zip(header, fields, strict=True) if f}
+        report = ImportReport(str(path), kind, columns, dry_run=dry_run)
+        bulk = not dry_run and path.stat().st_size > BULK_ROWS_HINT
+        with _transaction(store, dry_run, bulk) as conn:
+            run = _Run(conn, report, fields)
+            _read_rows(reader, run, path.name, preview)
+            run.finish(actor or "import")
+    return report
+
+
+def _read_rows(reader: Any, run: _Run, name: str, preview: int) -> None:
+    line = reader.line_num
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                run.take(line + 1, cells, preview)
+            line = reader.line_num
+    except csv.Error as exc:
+        raise CsvProblem(f"{name} line {reader.line_num}: {exc}") from None
+
+
+@contextmanager
+def _transaction(store: Store, dry_run: bool, bulk: bool) -> Iterator[Connection]:
+    """A write transaction (inside a bulk load for big files), or a read one for a dry run."""
+    with ExitStack() as stack:
+        if bulk:
+            stack.enter_context(store.bulk_load("feedback"))
+        yield stack.enter_context(store.read() if dry_run else store.write())
