@@ -1,0 +1,73 @@
+"""services.tool_csv: idempotent import, unknown columns, rejected rows with line numbers."""
+
+from datetime import date
+
+from sqlalchemy import text
+
+from prodops_tui.services.tool_csv import COLUMNS, import_tools
+from prodops_tui.store.store import Store
+
+TODAY = date(2026, 11, 27)
+HEADER = ",".join(COLUMNS)
+GOOD = f"""{HEADER}
+,tool:figma,Figma,Design,Claire,30,33,1350.5,2027-01-10,,active,"Two seats, shared"
+,,Miro,Collaboration,Tom,50,31,500,2026-01-01,,active,
+"""
+
+
+def count(store: Store, sql: str) -> int:
+    with store.read() as conn:
+        return int(conn.execute(text(sql)).scalar() or 0)
+
+
+def test_import_adds_then_changes_nothing_the_second_time(store: Store) -> None:
+    first = import_tools(store, GOOD, "pat", TODAY)
+    assert (first.added, first.updated, first.unchanged, first.rejected) == (2, 0, 0, [])
+    assert first.warnings == [
+        (2, "33 seats used, above the 30 bought"),
+        (3, "renewal date 2026-01-01 is in the past"),
+    ]
+    again = import_tools(store, GOOD, "pat", TODAY)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert count(store, "SELECT count(*) FROM tool") == 2
+    assert count(store, "SELECT count(*) FROM decision WHERE action = 'tool.import'") == 2
+
+
+def test_dry_run_reports_and_saves_nothing(store: Store) -> None:
+    report = import_tools(store, GOOD, "pat", TODAY, dry_run=True)
+    assert (report.added, report.dry_run) == (2, True)
+    assert count(store, "SELECT count(*) FROM tool") == 0
+    assert count(store, "SELECT count(*) FROM decision") == 0
+
+
+def test_bad_rows_are_rejected_by_line_and_the_rest_saved(store: Store) -> None:
+    csv_text = (
+        "name,monthly_cost,seats_bought,colour,renewal_date\n"
+        "Figma,lots,3,red,\n"
+        '"Miro\n(whiteboard)",10,5,blue,\n'
+        "Notion,20,x,green,\n"
+        "Loom,30,4,,2027-13-01\n"
+        "Slack,40,10,,\n"
+        "slack,50,10,,\n"
+    )
+    report = import_tools(store, csv_text, "pat", TODAY)
+    assert report.unknown_columns == ("colour",)
+    assert report.added == 2
+    assert report.rejected == [
+        (2, "monthly cost must be a number, e.g. 1250.50, not 'lots'"),
+        (5, "seats bought must be a whole number of 0 or more, not 'x'"),
+        (6, "renewal date must be YYYY-MM-DD, not '2027-13-01'"),
+        (8, "the name 'slack' is also on line 7"),
+    ]
+    with store.read() as conn:
+        names = sorted(r[0] for r in conn.execute(text("SELECT name FROM tool")))
+    assert names == ["Miro\n(whiteboard)", "Slack"]
+
+
+def test_a_partial_file_updates_only_its_columns(store: Store) -> None:
+    import_tools(store, GOOD, "pat", TODAY)
+    report = import_tools(store, "name,seats_used\nFIGMA,12\n", "sam", TODAY)
+    assert (report.updated, report.warnings) == (1, [])
+    with store.read() as conn:
+        row = conn.execute(text("SELECT name, seats_used, notes FROM tool WHERE id='tool:figma'"))
+        assert tuple(row.one()) == ("FIGMA", 12, "Two seats, shared")  # the file spells it so
