@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from prodops_tui.models.enums import ExperimentDesign, ExperimentSource, ExperimentStatus
+from prodops_tui.services.conflicts import Plan, next_free_slot, plan_from_row
 from prodops_tui.services.generator_base import GROWTHBOOK, Spec
 from prodops_tui.services.generator_text import PMS, word_list
 
@@ -183,12 +184,31 @@ def _make_conflict(spec: Spec, row: dict[str, Any], plan: dict[str, Any]) -> Non
         row.update(treated_geos=plan["geos"][0], donor_geos=plan["geos"][1])
 
 
+def _sequence(spec: Spec, row: dict[str, Any], placed: list[Plan]) -> None:
+    """Move a row that is not meant to conflict to its next free slot, as product ops would."""
+    plan = plan_from_row(row)
+    slot = next_free_slot(plan, placed)
+    if slot is not None and slot[0] != row["start"]:
+        draft = row["status"] == ExperimentStatus.DRAFT
+        row.update(start=slot[0], end=slot[1], status=str(_status(spec, *slot, draft=draft)))
+        if row["status"] != ExperimentStatus.STOPPED:
+            row["results"] = {}
+        plan = plan_from_row(row)
+    placed.append(plan)
+
+
 def experiments(spec: Spec) -> Iterator[dict[str, Any]]:
+    """The company's experiments: the first six in three deliberate conflicts, the others
+    sequenced so that none of them conflicts."""
     rng = spec.rng(STREAM)
+    placed: list[Plan] = []
     for index in range(spec.n_experiments):
         row = _experiment(spec, rng, index)
         if index < len(_CONFLICTS):
             plan = _CONFLICTS[index]
             row.update(_design_fields(rng, plan["design"]))
             _make_conflict(spec, row, plan)
+            placed.append(plan_from_row(row))
+        else:
+            _sequence(spec, row, placed)
         yield row
