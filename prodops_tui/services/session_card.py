@@ -1,0 +1,105 @@
+"""The card a triage session shows for one issue: its facts, the start of its description and
+the strongest evidence for it."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select
+from sqlmodel import SQLModel
+
+from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.services.session_summary import SessionDecision, session_decisions
+from prodops_tui.store.errors import StoreError
+from prodops_tui.store.store import Store
+
+EXCERPT = 480
+"""Characters of the description on the card."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One piece of evidence: what the customer said, how much it matters, who said it."""
+
+    text: str
+    importance: int
+    requester: str
+    org: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """One issue as a session shows it."""
+
+    id: str
+    key: str
+    summary: str
+    status: str
+    priority: str
+    score: float | None
+    triage_state: str
+    assignee: str
+    labels: tuple[str, ...]
+    excerpt: str
+    evidence: int
+    quotes: tuple[Quote, ...]
+    deleted: bool
+
+
+def read_card(store: Store, issue_id: str, quotes: int = 3) -> Card:
+    """The card of one cached issue; StoreError when it is not in the workspace."""
+    issue = SQLModel.metadata.tables["issue"]
+    evidence = SQLModel.metadata.tables["evidence"]
+    with store.read() as conn:
+        row = conn.execute(select(issue).where(issue.c.id == issue_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"no issue {issue_id} in the workspace")
+        count = select(func.count()).where(evidence.c.issue_id == issue_id)
+        total = int(conn.execute(count).scalar_one())
+        strongest = _quotes(conn, issue_id, quotes)
+    description = " ".join(str(row["description_md"] or "").split())
+    excerpt = description if len(description) <= EXCERPT else description[: EXCERPT - 1] + "…"
+    return Card(
+        id=issue_id,
+        key=row["key"],
+        summary=row["summary"],
+        status=row["status"],
+        priority=row["priority"],
+        score=row["score"],
+        triage_state=row["triage_state"],
+        assignee=row["assignee"],
+        labels=tuple(row["labels"] or ()),
+        excerpt=excerpt,
+        evidence=total,
+        quotes=strongest,
+        deleted=bool(row["deleted"]),
+    )
+
+
+def _quotes(conn: Connection, issue_id: str, limit: int) -> tuple[Quote, ...]:
+    """The most important evidence first (newest among equals): the quote, else the subject."""
+    evidence = SQLModel.metadata.tables["evidence"]
+    feedback = SQLModel.metadata.tables["feedback"]
+    org = SQLModel.metadata.tables["org"]
+    query = (
+        select(
+            evidence.c.quote,
+            feedback.c.subject,
+            evidence.c.importance,
+            feedback.c.requester,
+            org.c.name,
+        )
+        .join(feedback, feedback.c.id == evidence.c.feedback_id)
+        .outerjoin(org, org.c.id == feedback.c.org_id)
+        .where(evidence.c.issue_id == issue_id)
+        .order_by(evidence.c.importance.desc(), evidence.c.id.desc())
+        .limit(limit)
+    )
+    return tuple(
+        Quote(quote or subject or "", int(importance or 1), requester or "", org_name or "")
+        for quote, subject, importance, requester, org_name in conn.execute(query)
+    )
+
+
+def recent_decisions(store: Store, session_id: str, limit: int = 5) -> list[SessionDecision]:
+    """The session's newest decisions, oldest of them first: who decided what."""
+    with store.read() as conn:
+        return session_decisions(conn, session_id, limit)
