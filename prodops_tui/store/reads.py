@@ -29,7 +29,15 @@ from prodops_tui.store.read_tables import SUMMARY_STEPS, column_kind, summary_sq
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["SEARCH_CAP", "SUMMARY_STEPS", "ListQuery", "ReadCancelled", "Reader", "Row"]
+__all__ = [
+    "SEARCH_CAP",
+    "SUMMARY_STEPS",
+    "Cancelled",
+    "ListQuery",
+    "ReadCancelled",
+    "Reader",
+    "Row",
+]
 
 Row = tuple[Any, ...]
 """`seq`, then the values of the query's columns, dates as ISO text, string lists joined."""
@@ -184,6 +192,13 @@ class Reader:
     def freshness(self) -> list[tuple[str, str | None]]:
         """(connection kind, last successful sync of any of its streams) for each connection."""
         return [(str(kind), _datetime_text(at)) for kind, at in self._fetch(_FRESHNESS_SQL, [])]
+
+    def fetch(
+        self, sql: str, params: Sequence[Any], cancelled: Cancelled | None = None
+    ) -> list[Any]:
+        """Every row of one read-only statement with `?` placeholders (store-level SQL only:
+        the aggregates in store.stats_sql)."""
+        return self._fetch(sql, params, cancelled)
 
     def close(self) -> None:
         """Close every connection; reads running now close theirs when done, later reads open
