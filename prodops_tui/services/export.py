@@ -2,8 +2,9 @@
 
 Rows are read through a server-side cursor (PostgreSQL) or SQLite's lazy cursor in batches and
 written one by one, so memory stays flat however many rows there are. Columns come in the
-model's order (the table's columns without the local row number `seq`), moments as ISO 8601
-UTC (`2026-11-27T08:24:00Z`), dates as `YYYY-MM-DD`, lists and objects as JSON.
+model's order (`seq` is the workspace's own row number; issues leave out the ADF tree),
+moments as ISO 8601 UTC (`2026-11-27T08:24:00Z`), dates as `YYYY-MM-DD`, lists and objects as
+JSON.
 """
 
 import csv
@@ -30,8 +31,8 @@ KINDS = {
 """What can be exported -> its table."""
 FORMATS = ("csv", "json")
 BATCH = 1000
-LEFT_OUT = frozenset({"seq", "description_adf"})
-"""Local row numbers, and Jira's document tree (the export carries its Markdown rendering)."""
+LEFT_OUT = frozenset({"description_adf"})
+"""Jira's document tree: the export carries its Markdown rendering."""
 
 Filter = tuple[str, Sequence[Any]]
 """A WHERE condition over the table aliased `t`, with `?` placeholders, and its parameters."""
@@ -53,7 +54,7 @@ def _moment(value: Any) -> str | None:
     if value is None:
         return None
     moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
-    moment = moment.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

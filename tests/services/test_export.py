@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from stats_rows import HOSTILE, fill_stats
 
-from prodops_tui.services import export
+from prodops_tui.services import export, tool_csv
 from prodops_tui.store.store import Store
 
 
@@ -38,8 +38,10 @@ def _csv(store: Store, kind: str, where: export.Filter | None = None) -> list[li
     return list(csv.reader(io.StringIO(out.getvalue())))
 
 
-def test_tools_export_the_tool_columns_in_model_order() -> None:
+def test_tools_export_the_tool_columns_in_model_order_as_the_import_reads_them() -> None:
+    assert export.columns("tools") == list(tool_csv.COLUMNS)
     assert export.columns("tools") == [
+        "seq",
         "id",
         "name",
         "category",
@@ -57,9 +59,9 @@ def test_tools_export_the_tool_columns_in_model_order() -> None:
 def test_csv_has_a_stable_header_iso_dates_and_json_lists(filled: Store) -> None:
     table = _csv(filled, "tools")
     assert table[0] == export.columns("tools")
-    assert [row[1] for row in table[1:]] == ["Beta, Inc", "Alpha"]
-    assert table[1][7] == "2027-01-31"
-    assert table[2][6] == "12.5"
+    assert [row[2] for row in table[1:]] == ["Beta, Inc", "Alpha"]
+    assert table[1][8] == "2027-01-31"
+    assert table[2][7] == "12.5"
     issues = _csv(filled, "issues")
     header = issues[0]
     first = dict(zip(header, issues[1], strict=True))
@@ -68,7 +70,8 @@ def test_csv_has_a_stable_header_iso_dates_and_json_lists(filled: Store) -> None
     assert first["snoozed_until"] == "2026-11-26T10:00:00Z"
     assert first["labels"] == "[]"
     assert first["deleted"] == "false"
-    assert "seq" not in header and "description_adf" not in header
+    assert header[:3] == ["seq", "id", "connection_id"]
+    assert "description_adf" not in header
 
 
 def test_json_is_one_valid_array_with_native_values(filled: Store) -> None:
@@ -94,7 +97,7 @@ def test_an_empty_table_exports_a_header_or_an_empty_array(filled: Store) -> Non
 
 def test_a_filter_keeps_only_matching_rows(filled: Store) -> None:
     table = _csv(filled, "feedback", ("t.kind = ? AND t.score >= ?", ["nps", 9]))
-    assert [row[0] for row in table[1:]] == ["zd:4", "zd:7"]
+    assert [row[1] for row in table[1:]] == ["zd:4", "zd:7"]
 
 
 def test_unknown_kind_or_format_is_refused(filled: Store) -> None:
