@@ -14,6 +14,7 @@ from prodops_tui.connectors.base import Applied, Edit
 from prodops_tui.connectors.errors import AuthError, Conflict, ConnectorError, NotFound, Rejected
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import OutboxState
+from prodops_tui.services.new_issue import adopt_created
 from prodops_tui.store.store import Store, StoreError
 
 __all__ = ["PushReport", "Writer", "connection_for", "push", "resolve_conflict"]
@@ -119,6 +120,8 @@ def _record_done(store: Store, edit: Edit, applied: Applied) -> None:
     (our own change must not look like a remote conflict to them)."""
     acknowledged = applied.remote_id or applied.remote_version or edit.target
     store.finish_outbox(edit.id, "done", remote_id=acknowledged)
+    if edit.op == "create":
+        adopt_created(store, edit.target, applied.remote_id)
     if not applied.remote_version:
         return
     outbox = SQLModel.metadata.tables["outbox"]
