@@ -22,6 +22,7 @@ from prodops_tui.connectors.base import Page
 from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import FeedbackState, OutboxState
+from prodops_tui.services.experiments import refresh_conflicts
 from prodops_tui.services.sync_lock import SyncLock
 from prodops_tui.store.engine import one_line
 from prodops_tui.store.store import Store, StoreError
@@ -160,6 +161,8 @@ async def _sync_stream(
         return result
     done = {"last_success_at": utcnow(), "last_error": "", "items_changed": result.changed}
     await asyncio.to_thread(_save_state, store, conn_id, stream, done)
+    if result.changed and connector.kind == "growthbook":
+        await asyncio.to_thread(refresh_conflicts, store)  # dates may have moved
     return result
 
 
