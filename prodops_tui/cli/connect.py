@@ -107,15 +107,12 @@ def connection_row(
 async def verify(row: dict[str, Any], secret: str) -> tuple[str, str | None]:
     """Sign in once: the account's display name and any deprecation warning."""
     from prodops_tui.connectors.errors import ConnectorError
-    from prodops_tui.services.registry import open_connector
+    from prodops_tui.services.connection_actions import sign_in
 
     try:
-        async with open_connector(row, secret) as connector:
-            who = await connector.check()
-            warning = getattr(connector, "deprecation_warning", lambda: None)()
+        return await sign_in(row, secret)
     except ConnectorError as exc:
         raise click.ClickException(f"could not sign in: {exc.message}") from None
-    return who, warning
 
 
 def save_secret(conn_id: str, secret: str, plaintext: bool) -> str:

@@ -9,11 +9,12 @@ from prodops_tui.connectors.base import Applied, Edit, Page
 from prodops_tui.connectors.errors import Rejected
 from prodops_tui.connectors.http import HttpCore, RateBudget
 from prodops_tui.connectors.jira_bulk import apply_bulk
-from prodops_tui.connectors.jira_map import bad, field
+from prodops_tui.connectors.jira_map import bad, field, person_row
 from prodops_tui.connectors.jira_pull import Scope, live_ids, pull_issues
 
 __all__ = ["POINTS_NAMES", "JiraConnector", "jira_budgets"]
 
+USERS_PAGE = 100
 POINTS_NAMES = ("Story point estimate", "Story Points")
 """Custom field names holding the estimate, tried in order unless `estimate_field` is set."""
 
@@ -44,6 +45,19 @@ class JiraConnector:
     async def check(self) -> str:
         me = await self.http.get_json("/rest/api/3/myself")
         return field(me, "displayName", str, "account")
+
+    async def seat_holders(self) -> list[dict[str, Any]]:
+        """Every account of the site (`/users/search`, all pages) as `person` rows; the licensed
+        ones (active, account type `atlassian`) are the seats taken."""
+        found: list[dict[str, Any]] = []
+        while True:
+            params = {"startAt": len(found), "maxResults": USERS_PAGE}
+            page = await self.http.get_json("/rest/api/3/users/search", params=params)
+            if not isinstance(page, list):
+                raise bad("a user list that is not a list")
+            found += [person_row(raw, self.connection_id) for raw in page]
+            if len(page) < USERS_PAGE:
+                return found
 
     def pull(self, stream: str, cursor: str) -> AsyncIterator[Page]:
         if stream != "issues":

@@ -126,3 +126,18 @@ def _estimate(value: object) -> float | None:
 def updated_text(raw: object) -> str:
     """The raw `fields.updated` of an issue, as the edit base version is kept."""
     return field(field(raw, "fields", dict), "updated", str, "issue fields")
+
+
+def person_row(raw: object, connection_id: str) -> dict[str, Any]:
+    """A Jira user as a `person` row; `role` is the account type (`atlassian` users take a
+    licence, `app` and `customer` accounts do not)."""
+    account = field(raw, "accountId", str, "user")
+    user: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    return {
+        "connection_id": connection_id,
+        "account_id": account,
+        "display_name": str(user.get("displayName") or ""),
+        "email": str(user.get("emailAddress") or ""),
+        "role": str(user.get("accountType") or "atlassian"),
+        "active": user.get("active") is not False,
+    }

@@ -44,6 +44,18 @@ class ZendeskConnector:
     def deprecation_warning(self) -> str | None:
         return deprecation_warning(str(self.options.get("auth_method", "oauth")))
 
+    async def seat_holders(self) -> list[dict[str, Any]]:
+        """Agents and admins (the roles that take a seat) as `person` rows, every page."""
+        params: dict[str, Any] = {"role[]": ["agent", "admin"], "page[size]": 100}
+        found: list[dict[str, Any]] = []
+        while True:
+            body = await self.http.get_json("/api/v2/users", params=params)
+            found += [zmap.staff_row(raw, self.connection_id) for raw in field(body, "users", list)]
+            meta = field(body, "meta", dict, optional=True) or {}
+            if not meta.get("has_more"):
+                return found
+            params["page[after]"] = field(meta, "after_cursor", str)
+
     def pull(self, stream: str, cursor: str) -> AsyncIterator[Page]:
         pullers = {
             "orgs": self._orgs,

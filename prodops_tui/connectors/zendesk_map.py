@@ -185,3 +185,15 @@ def comment_entry(raw: Any, people: dict[int, Person]) -> dict[str, Any]:
         "public": bool(field(raw, "public", bool, optional=True)),
         "created": moment(raw, "created_at"),
     }
+
+
+def staff_row(raw: Any, connection_id: str) -> dict[str, Any]:
+    """A Zendesk agent or admin as a `person` row."""
+    return {
+        "connection_id": connection_id,
+        "account_id": str(identifier(raw)),
+        "display_name": text(raw, "name"),
+        "email": text(raw, "email"),
+        "role": text(raw, "role") or "agent",
+        "active": field(raw, "active", bool, optional=True) is not False,
+    }

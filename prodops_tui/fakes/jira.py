@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes import jira_bulk, jira_comments, jira_routes, jira_writes
+from prodops_tui.fakes import jira_bulk, jira_comments, jira_routes, jira_users, jira_writes
 from prodops_tui.fakes.jira_data import ME, JiraData, build, priority_json, status_json, user
 from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault
 from prodops_tui.services.generator import Company
@@ -104,6 +104,7 @@ _ROUTES: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
     ("/priority/search", jira_routes.priorities, ("GET",)),
     ("/project/search", jira_routes.projects, ("GET",)),
     ("/user/assignable/search", jira_routes.assignable, ("GET",)),
+    ("/users/search", jira_users.users_search, ("GET",)),
 )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from prodops_tui.services.generator import Company
-from prodops_tui.services.generator_text import PROJECTS, TEAM
+from prodops_tui.services.generator_text import PMS, PROJECTS, TEAM
 
 POINTS_FIELD = "customfield_10016"
 STATUSES: dict[str, tuple[str, str]] = {
@@ -165,3 +165,13 @@ def build(company: Company, clock: Callable[[], float] = time.time) -> JiraData:
 
 def team() -> list[dict[str, Any]]:
     return [user(name) for name in TEAM]
+
+
+def site_users() -> list[dict[str, Any]]:
+    """Every account `/users/search` lists: the team, the PMs and the bot (licensed), an app
+    account and a deactivated user (neither takes a licence)."""
+    licensed = [{**user(name), "accountType": "atlassian"} for name in (*TEAM, *PMS)]
+    bot = {**ME, "accountType": "atlassian", "active": True}
+    app = {**user("Automation for Jira"), "accountId": "acc-app-automation", "accountType": "app"}
+    gone = {**user("Former Colleague"), "accountType": "atlassian", "active": False}
+    return [bot, *licensed, app, gone]

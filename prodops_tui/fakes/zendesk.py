@@ -70,6 +70,16 @@ async def me(request: Request) -> Response:
     return JSONResponse({"user": data.users[user_id]})
 
 
+async def list_users(request: Request) -> Response:
+    """Users, optionally of one `role` or several `role[]`, with cursor pagination."""
+    wanted = set(request.query_params.getlist("role[]"))
+    if "role" in request.query_params:
+        wanted.add(request.query_params["role"])
+    users = request.app.state.data.users
+    items = [((0, uid), u) for uid, u in sorted(users.items()) if not wanted or u["role"] in wanted]
+    return cursor_page(request, "users", items)
+
+
 async def show_user(request: Request) -> Response:
     user = request.app.state.data.users.get(request.path_params["user_id"])
     if user is None:
@@ -220,6 +230,7 @@ async def comments(request: Request) -> Response:
 
 def _routes() -> list[Route]:
     api: list[tuple[str, Handler, list[str], bool]] = [
+        ("/users", list_users, ["GET"], False),
         ("/users/me", me, ["GET"], False),
         ("/users/{user_id:int}", show_user, ["GET"], False),
         ("/incremental/tickets/cursor", ticket_export, ["GET"], True),
@@ -260,11 +271,13 @@ def create_app(
     incremental_per_minute: int = 10,
     access_ttl: int = 1800,
     rate_clock: Callable[[], float] | None = None,
+    agents: int = 12,
 ) -> Starlette:
     """The fake for `company`. `token` works as a Bearer token and as the legacy API token
-    (Basic `ops@acme.example/token:<token>`); OAuth clients get expiring tokens."""
+    (Basic `ops@acme.example/token:<token>`); OAuth clients get expiring tokens. `agents` support
+    agents are staffed besides the admin and Sam Agent."""
     app = Starlette(routes=_routes())
-    data = build(company, base_url or f"https://{site}.zendesk.com", clock)
+    data = build(company, base_url or f"https://{site}.zendesk.com", clock, agents=agents)
     oauth = zendesk_auth.OAuthServer(data.clock, api_token=token, access_ttl=access_ttl)
     oauth.access[token] = zendesk_auth.Grant(1, "read write", _FOREVER)
     ticks = rate_clock or time.monotonic

@@ -198,7 +198,9 @@ def _load_people(data: ZendeskData, company: Company, first_ts: int) -> Iterator
         yield row
 
 
-def build(company: Company, base_url: str, clock: Callable[[], float] | None = None) -> ZendeskData:
+def build(
+    company: Company, base_url: str, clock: Callable[[], float] | None = None, *, agents: int = 0
+) -> ZendeskData:
     """The fake's records for `company`; the clock defaults to wall time, never before its data."""
     floor = company.spec.now_ts + 61
     data = ZendeskData(base_url, clock or (lambda: max(time.time(), floor)))
@@ -215,4 +217,6 @@ def build(company: Company, base_url: str, clock: Callable[[], float] | None = N
             ratings.append(row)
     for row in ratings:
         data.add_rating(row, row["_requester"])
+    for n in range(1, agents + 1):  # after the requesters: their user ids stay as they were
+        data.add_user(f"Support Agent {n}", f"agent{n}@acme.example", None, "agent", start)
     return data

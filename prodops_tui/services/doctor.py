@@ -19,7 +19,7 @@ from prodops_tui.services.registry import open_connector
 from prodops_tui.store.migrate import current_revision, head_revision
 from prodops_tui.store.store import Store
 
-__all__ = ["Check", "check_connection", "check_outbox", "check_store"]
+__all__ = ["Check", "check_connection", "check_outbox", "check_store", "token_expiry"]
 
 SKEW_WARN_SECONDS = 60.0
 ZENDESK_TOKEN_END = "2027-04-30"
@@ -86,14 +86,18 @@ async def check_connection(
     *,
     transport: Any = None,
     clock: Callable[[], float] = time.time,
+    watch: Callable[[Any], None] | None = None,
 ) -> list[Check]:
-    """Reach the service, sign in, and look at the credential and the service's clock."""
+    """Reach the service, sign in, and look at the credential and the service's clock;
+    `watch` sees every response (e.g. for its rate-limit headers)."""
     name = str(connection["id"])
     if secret is None:
         return [Check(name, "fail", f"no credential: run `prodops connect {connection['kind']}`")]
     dates: list[str] = []
 
     async def note_date(response: Any) -> None:
+        if watch is not None:
+            watch(response)
         if "date" in response.headers:
             dates.append(response.headers["date"])
 
@@ -109,13 +113,14 @@ async def check_connection(
     checks = [Check(name, "ok", f"signed in as {who}")]
     if warning:
         checks.append(Check(f"{name} deprecation", "warn", str(warning)))
-    checks += _token_expiry(name, connection, secret, clock())
+    checks += token_expiry(name, connection, secret, clock())
     if dates:
         checks.append(_skew(name, dates[-1], clock()))
     return checks
 
 
-def _token_expiry(name: str, connection: Mapping[str, Any], secret: str, now: float) -> list[Check]:
+def token_expiry(name: str, connection: Mapping[str, Any], secret: str, now: float) -> list[Check]:
+    """How long an OAuth access token has left (none for other sign-ins)."""
     if connection.get("auth_method") != "oauth":
         return []
     try:

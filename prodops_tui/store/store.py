@@ -46,6 +46,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "evidence": ("feedback_id", "issue_id"),
     "saved_view": ("screen", "name"),
     "usage_daily": ("event", "day"),
+    "person": ("connection_id", "account_id"),
 }
 SKIP_UNCHANGED = frozenset({"issue", "feedback"})
 """Tables whose upsert skips rows whose remote `updated` did not move forward."""
