@@ -1,9 +1,14 @@
 """services.tool_csv: idempotent import, unknown columns, rejected rows with line numbers."""
 
+import io
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import text
 
+from prodops_tui.services.export import export
+from prodops_tui.services.generator import generate
+from prodops_tui.services.generator_tools import TOOLS
 from prodops_tui.services.tool_csv import COLUMNS, import_tools
 from prodops_tui.store.store import Store
 
@@ -71,3 +76,30 @@ def test_a_partial_file_updates_only_its_columns(store: Store) -> None:
     with store.read() as conn:
         row = conn.execute(text("SELECT name, seats_used, notes FROM tool WHERE id='tool:figma'"))
         assert tuple(row.one()) == ("FIGMA", 12, "Two seats, shared")  # the file spells it so
+
+
+def test_an_export_imports_back_with_every_field(tmp_path: Path) -> None:
+    """`prodops export tools --format csv` into another workspace and back into this one."""
+    company = generate("tiny", 7, TODAY)
+    source, target = (Store.open(f"sqlite:///{tmp_path / name}.db") for name in ("a", "b"))
+    try:
+        for each in (source, target):
+            each.upsert("connection", list(company.connections()))
+        source.upsert("tool", list(company.tools()))
+        out = io.StringIO()
+        assert export(source, "tools", "csv", out) == len(TOOLS)
+        assert out.getvalue().splitlines()[0] == ",".join(COLUMNS)
+        report = import_tools(target, out.getvalue(), "pat", TODAY)
+        assert (report.added, report.rejected, report.unknown_columns) == (len(TOOLS), [], ())
+        assert tools_of(target) == tools_of(source)
+        again = import_tools(source, out.getvalue(), "pat", TODAY)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, len(TOOLS))
+    finally:
+        source.close()
+        target.close()
+
+
+def tools_of(store: Store) -> list[dict[str, object]]:
+    with store.read() as conn:
+        rows = conn.execute(text("SELECT * FROM tool ORDER BY id")).mappings()
+        return [{k: v for k, v in row.items() if k != "seq"} for row in rows]
