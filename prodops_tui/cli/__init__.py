@@ -6,17 +6,23 @@ from typing import TYPE_CHECKING, Any
 from prodops_tui.config.load import Config, ConfigError, Workspace, load_config
 
 if TYPE_CHECKING:
+    from prodops_tui.app import ProdOpsApp
     from prodops_tui.cli.commands import Options, cli
 
 __all__ = ["Options", "cli", "main", "run_app"]
 
 
-def run_app(workspace: Workspace, read_only: bool, config: Config | None = None) -> None:
-    """Run the TUI on a workspace whose database is ready."""
+def run_app(
+    workspace: Workspace,
+    read_only: bool,
+    config: Config | None = None,
+    app_class: "type[ProdOpsApp] | None" = None,
+) -> None:
+    """Run the TUI (`app_class`, e.g. one opening a triage session) on a ready workspace."""
     from prodops_tui.app import ProdOpsApp
 
     config = config or load_config()
-    app = ProdOpsApp(
+    app = (app_class or ProdOpsApp)(
         workspace.url,
         workspace=workspace.name,
         read_only=read_only,

@@ -98,6 +98,14 @@ class BacklogScreen(ListScreen):
         Binding(
             "p", "priority", "Priority", tooltip="Set the issue's priority", id="backlog.priority"
         ),
+        Binding(
+            "S",
+            "session",
+            "Session",
+            tooltip="Triage session over this list",
+            id="backlog.session",
+            show=False,
+        ),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -140,6 +148,11 @@ class BacklogScreen(ListScreen):
         if found != self.badges:
             self.badges = found
             self.table.reload(keep_cursor=True)
+
+    def action_session(self) -> None:
+        from prodops_tui.screens.session_dialogs import offer_session
+
+        offer_session(self, self.workspace, self.table)
 
     def action_priority(self) -> None:
         if self.workspace.read_only or self.workspace.activity is None:

@@ -10,6 +10,8 @@ from prodops_tui.store.errors import StoreError
 
 POLICIES = ("lead", "anyone")
 """Who decides: only the session's lead, or anyone who joined it."""
+MAX_TIMEBOX = 8 * 60
+"""Minutes: the longest timebox a session may have."""
 Progress = dict[str, Any]
 """The `progress` JSON: position, since, elapsed, seconds, parked, skipped, decided, rev, last."""
 Values = dict[str, Any]

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import SessionState
 from prodops_tui.services.session_state import (
+    MAX_TIMEBOX,
     POLICIES,
     Progress,
     Session,
@@ -47,7 +48,6 @@ __all__ = [
     "start_session",
 ]
 
-MAX_TIMEBOX = 8 * 60
 T = TypeVar("T")
 
 

@@ -1,0 +1,161 @@
+"""`prodops triage`: start, resume, join, list triage sessions and print their summaries."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from prodops_tui.cli.sync import open_store
+
+if TYPE_CHECKING:
+    from prodops_tui.app import ProdOpsApp
+    from prodops_tui.cli import Options
+    from prodops_tui.services.session_state import Session
+
+
+@click.command("triage")
+@click.option("--issues", metavar="KEYS", help="Start a session over these issues (a,b,c).")
+@click.option("--name", default="", help="The session's name (default: the view's).")
+@click.option("--timebox", type=int, default=45, show_default=True, help="Minutes.")
+@click.option("--participants", default="", metavar="A,B", help="Who else takes part.")
+@click.option("--policy", type=click.Choice(["lead", "anyone"]), default="lead", show_default=True)
+@click.option("--resume", "resume_id", metavar="ID", help="Open (and resume) a session.")
+@click.option("--join", "join_id", metavar="ID", help="Join a session and follow it live.")
+@click.option("--list", "listing", is_flag=True, help="List the sessions.")
+@click.option("--summary", "summary_id", metavar="ID", help="Print a session's summary.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Summary file.")
+@click.pass_obj
+def triage_command(
+    options: "Options",
+    issues: str | None,
+    name: str,
+    timebox: int,
+    participants: str,
+    policy: str,
+    resume_id: str | None,
+    join_id: str | None,
+    listing: bool,
+    summary_id: str | None,
+    output: Path | None,
+) -> None:
+    """Run a timed triage session: one issue at a time, decisions logged, a summary at the end."""
+    chosen = [flag for flag in (issues, resume_id, join_id, summary_id) if flag]
+    if len(chosen) + listing != 1:
+        raise click.UsageError("give one of --issues, --resume, --join, --list or --summary")
+    if listing:
+        _list(options)
+    elif summary_id:
+        _summary(options, summary_id, output)
+    elif resume_id or join_id:
+        _open_existing(options, resume_id or join_id or "", joining=bool(join_id))
+    else:
+        people = [p for p in participants.replace(" ", ",").split(",") if p]
+        _start(options, issues or "", name, timebox, people, policy)
+
+
+def _actor() -> str:
+    from prodops_tui.config.load import load_config
+
+    return load_config().actor_name
+
+
+def _list(options: "Options") -> None:
+    from prodops_tui.services.sessions import list_sessions
+
+    store = open_store(options, read_only=True)
+    try:
+        found = list_sessions(store)
+    finally:
+        store.close()
+    if not found:
+        click.echo("no triage sessions yet: start one with `prodops triage --view NAME`")
+    for session in found:
+        started = f"{session.started_at:%Y-%m-%d %H:%M}" if session.started_at else "?"
+        click.echo(
+            f"{session.id}  {session.state:<7} {started}  {session.counter():<12} "
+            f"lead {session.lead}  {session.name}"
+        )
+
+
+def _summary(options: "Options", session_id: str, output: Path | None) -> None:
+    from datetime import UTC, datetime
+
+    from prodops_tui.services.session_summary import current_summary
+    from prodops_tui.services.sessions import get_session
+
+    store = open_store(options, read_only=True)
+    try:
+        text = current_summary(store, get_session(store, session_id), datetime.now(UTC))
+    finally:
+        store.close()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"summary written to {output}")
+
+
+def _start(
+    options: "Options",
+    issues: str,
+    name: str,
+    timebox: int,
+    participants: list[str],
+    policy: str,
+) -> None:
+    from prodops_tui.services.sessions import resolve_issues, start_session
+
+    store = open_store(options)
+    try:
+        session = start_session(
+            store,
+            queue=resolve_issues(store, issues.split(",")),
+            lead=_actor(),
+            name=name,
+            timebox_minutes=timebox,
+            participants=participants,
+            policy=policy,
+        )
+    finally:
+        store.close()
+    click.echo(f"session {session.id} started: {len(session.queue)} issues, {timebox} minutes")
+    _run(options, session)
+
+
+def _open_existing(options: "Options", session_id: str, *, joining: bool) -> None:
+    from prodops_tui.services.sessions import get_session, join, resume
+
+    store = open_store(options)
+    try:
+        session = get_session(store, session_id)
+        actor = _actor()
+        if joining:
+            session = join(store, session_id, actor)
+        elif session.state == "paused" and actor == session.lead:
+            session = resume(store, session_id, actor)
+    finally:
+        store.close()
+    _run(options, session)
+
+
+def _run(options: "Options", session: "Session") -> None:
+    from prodops_tui.cli import run_app
+
+    workspace = options.resolve()
+    run_app(workspace, options.read_only or workspace.read_only, app_class=session_app(session.id))
+
+
+def session_app(session_id: str) -> "type[ProdOpsApp]":
+    """The app opening on the session's screen (on top of Home)."""
+    from prodops_tui import app
+    from prodops_tui.screens.session import SessionScreen
+
+    class SessionApp(app.ProdOpsApp):
+        CSS_PATH = str(Path(app.__file__).with_name("app.tcss"))
+        """The parent's stylesheet (a relative path would resolve next to this module)."""
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.call_later(self.push_screen, SessionScreen(self.workspace, session_id))
+
+    return SessionApp

@@ -1,0 +1,204 @@
+"""Dialogs of triage sessions: start one (queue, timebox, participants, policy), confirm the end,
+choose where the summary goes."""
+
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Label, Select
+
+from prodops_tui.services.session_state import MAX_TIMEBOX, POLICIES
+from prodops_tui.store.errors import StoreError
+from prodops_tui.store.reads import ListQuery
+from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.safe_text import safe_text
+from prodops_tui.widgets.workspace import Workspace
+
+MAX_QUEUE = 200
+"""Issues of the list on screen a session takes at most (from the top)."""
+
+DIALOG_CSS = """
+& { align: center middle; }
+& > Vertical {
+    width: 64;
+    max-width: 100%;
+    height: auto;
+    padding: 0 1;
+    border: round $primary;
+    background: $surface;
+}
+& Input, & Select { margin: 0 0 0 0; }
+& .-error { color: $text-error; }
+& .-hint { color: $text-muted; }
+"""
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    """What the start dialog asked for; `queue` is one of the choices it was given."""
+
+    queue: str
+    name: str
+    timebox_minutes: int
+    participants: tuple[str, ...]
+    policy: str
+
+
+def participants_of(text: str) -> tuple[str, ...]:
+    """Names from "a, b c": commas or spaces between them, each once."""
+    return tuple(dict.fromkeys(n for n in text.replace(",", " ").split() if n))
+
+
+class SessionStartDialog(ModalScreen[SessionRequest | None]):
+    """Pick the queue, a timebox, the participants and who decides; Enter starts."""
+
+    DEFAULT_CSS = "SessionStartDialog {" + DIALOG_CSS + "}"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "start", "Start", id="session.start"),
+    ]
+
+    def __init__(self, queues: list[tuple[str, str]], timebox: int = 45) -> None:
+        super().__init__()
+        self.queues = queues
+        """(label, value) of each queue on offer: the list shown, saved views."""
+        self.timebox = timebox
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Start a triage session"
+            yield Label("Queue")
+            yield Select(
+                [(Content(label), value) for label, value in self.queues],
+                value=self.queues[0][1],
+                allow_blank=False,
+                id="start-queue",
+            )
+            yield Input(placeholder="Name (optional)", id="start-name")
+            yield Input(str(self.timebox), placeholder="Timebox, minutes", id="start-timebox")
+            yield Input(placeholder="Participants: names, comma separated", id="start-people")
+            yield Select(
+                [(f"Decisions by: {p}", p) for p in POLICIES],
+                value=POLICIES[0],
+                allow_blank=False,
+                id="start-policy",
+            )
+            yield Label("Enter or ctrl+s starts, Escape cancels", classes="-hint", id="start-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#start-queue", Select).focus()
+
+    @on(Input.Submitted)
+    def action_start(self) -> None:
+        timebox = self.query_one("#start-timebox", Input).value.strip()
+        note = self.query_one("#start-note", Label)
+        if not timebox.isdigit() or not 1 <= int(timebox) <= MAX_TIMEBOX:
+            note.update(f"The timebox is a number of minutes, 1 to {MAX_TIMEBOX}")
+            note.set_classes("-error")
+            self.query_one("#start-timebox", Input).focus()
+            return
+        self.dismiss(
+            SessionRequest(
+                queue=str(self.query_one("#start-queue", Select).value),
+                name=self.query_one("#start-name", Input).value.strip(),
+                timebox_minutes=int(timebox),
+                participants=participants_of(self.query_one("#start-people", Input).value),
+                policy=str(self.query_one("#start-policy", Select).value),
+            )
+        )
+
+
+class ConfirmEndDialog(ModalScreen[bool]):
+    """End the session? `y` ends it (the summary is saved), anything else keeps it going."""
+
+    DEFAULT_CSS = "ConfirmEndDialog {" + DIALOG_CSS + "}"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "dismiss(True)", "End it", id="dialog.yes"),
+        Binding("n,escape", "dismiss(False)", "Keep going", id="dialog.no"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.session_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content.assemble("End ", safe_text(self.session_name), " now?"))
+            yield Label("y ends it and saves the summary · n keeps going", classes="-hint")
+
+
+class SummaryFileDialog(ModalScreen[str | None]):
+    """Where to write the session's Markdown summary."""
+
+    DEFAULT_CSS = "SummaryFileDialog {" + DIALOG_CSS + "}"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Write the summary to")
+            yield Input(self.default, id="summary-path")
+
+    @on(Input.Submitted)
+    def choose(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        if path:
+            self.dismiss(path)
+
+
+def offer_session(screen: Screen[None], workspace: Workspace, table: PagedTable) -> None:
+    """Ask for a session over the list on screen (its first MAX_QUEUE issues), start it in a
+    worker and open it."""
+    if workspace.read_only or workspace.activity is None:
+        screen.notify("Read-only workspace: sessions are off", severity="warning")
+        return
+    seqs = [seq for i in range(min(table.total, MAX_QUEUE)) if (seq := table.seq_at(i))]
+    if not seqs:
+        screen.notify("The list is empty: nothing to triage", severity="warning")
+        return
+    queues = [(f"This list ({len(seqs)} issues)", "list")]
+
+    def chosen(request: SessionRequest | None) -> None:
+        if request is not None:
+            start = partial(_start, screen, workspace, seqs, request)
+            screen.run_worker(start, thread=True, group="session-start")
+
+    screen.app.push_screen(SessionStartDialog(queues), chosen)
+
+
+def _start(
+    screen: Screen[None], workspace: Workspace, seqs: list[int], ask: SessionRequest
+) -> None:
+    from prodops_tui.screens.session import SessionScreen
+    from prodops_tui.services.sessions import start_session
+
+    activity = workspace.activity
+    assert activity is not None
+    try:
+        ids = [str(row[1]) for row in workspace.reader.rows(ListQuery("issue", ("id",)), seqs)]
+        session = start_session(
+            activity.store(),
+            queue=ids,
+            lead=activity.actor,
+            name=ask.name,
+            timebox_minutes=ask.timebox_minutes,
+            participants=ask.participants,
+            policy=ask.policy,
+            now=workspace.clock(),
+        )
+    except StoreError as error:
+        note = safe_text(str(error)).plain
+        screen.app.call_from_thread(screen.notify, note, severity="error", markup=False)
+        return
+    screen.app.call_from_thread(screen.app.push_screen, SessionScreen(workspace, session.id))
