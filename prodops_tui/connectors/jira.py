@@ -9,6 +9,7 @@ from prodops_tui.connectors.base import Applied, Edit, Page
 from prodops_tui.connectors.errors import Rejected
 from prodops_tui.connectors.http import HttpCore, RateBudget
 from prodops_tui.connectors.jira_bulk import apply_bulk
+from prodops_tui.connectors.jira_links import LINK_OPS, apply_link
 from prodops_tui.connectors.jira_map import bad, field, person_row
 from prodops_tui.connectors.jira_pull import Scope, live_ids, pull_issues
 
@@ -76,6 +77,8 @@ class JiraConnector:
     async def apply(self, edit: Edit) -> Applied:
         if edit.op in ("bulk_fields", "bulk_transition"):
             return await apply_bulk(self._edits, edit)
+        if edit.op in LINK_OPS:
+            return await apply_link(self._edits, edit)
         if edit.op == "fields":
             self._edits.points_field = (await self.scope()).points_field
         return await self._edits.apply(edit)

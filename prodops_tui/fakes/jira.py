@@ -20,7 +20,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes import jira_bulk, jira_comments, jira_routes, jira_users, jira_writes
+from prodops_tui.fakes import (
+    jira_bulk,
+    jira_comments,
+    jira_links,
+    jira_routes,
+    jira_users,
+    jira_writes,
+)
 from prodops_tui.fakes.jira_data import ME, JiraData, build, priority_json, status_json, user
 from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault
 from prodops_tui.services.generator import Company
@@ -96,6 +103,9 @@ _ROUTES: tuple[tuple[str, Handler, tuple[str, ...]], ...] = (
     ("/issue/{key}/transitions", jira_writes.do_transition, ("POST",)),
     ("/issue/{key}/comment", jira_comments.list_comments, ("GET",)),
     ("/issue/{key}/comment", jira_comments.add_comment, ("POST",)),
+    ("/issue/{key}/comment/{comment_id}", jira_links.delete_comment, ("DELETE",)),
+    ("/issueLink", jira_links.create_link, ("POST",)),
+    ("/issueLink/{link_id}", jira_links.delete_link, ("DELETE",)),
     ("/issue/{key}/properties/{prop}", jira_comments.get_property, ("GET",)),
     ("/issue/{key}/properties/{prop}", jira_comments.put_property, ("PUT",)),
     ("/bulk/issues/fields", jira_bulk.bulk_fields, ("POST",)),

@@ -51,7 +51,7 @@ async def add_comment(request: Request) -> Response:
     rfc3339 = f"{stamp[:-2]}:{stamp[-2:]}"
     comments = data.comments.setdefault(issue["id"], [])
     base = str(request.base_url).rstrip("/")
-    comment_id = str(100_000 + sum(len(c) for c in data.comments.values()))
+    comment_id = str(100_000 + data.deleted_comments + sum(map(len, data.comments.values())))
     comment = {
         "id": comment_id,
         "self": f"{base}/rest/api/3/issue/{issue['id']}/comment/{comment_id}",

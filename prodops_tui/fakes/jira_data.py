@@ -17,11 +17,13 @@ STATUSES: dict[str, tuple[str, str]] = {
     "Done": ("10002", "done"),
     "Declined": ("10003", "done"),
     "Duplicate": ("10004", "done"),
+    "Selected for Development": ("10005", "new"),
 }
 TRANSITION_IDS = {name: str(11 + 10 * n) for n, name in enumerate(STATUSES)}
 """One global transition per target status: "To Do" 11, "In Progress" 21, ... "Duplicate" 61."""
 WORKFLOW: dict[str, tuple[str, ...]] = {
-    "To Do": ("In Progress", "Declined", "Duplicate"),
+    "To Do": ("In Progress", "Declined", "Duplicate", "Selected for Development"),
+    "Selected for Development": ("In Progress", "To Do", "Declined", "Duplicate"),
     "In Progress": ("In Review", "To Do", "Declined", "Duplicate"),
     "In Review": ("Done", "In Progress", "Declined"),
     "Done": ("To Do",),
@@ -109,6 +111,8 @@ class JiraData:
     properties: dict[str, dict[str, Any]] = field(default_factory=dict)
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    deleted_comments: int = 0
+    """Comments deleted so far: new comment ids stay unique."""
     generation: int = 0
     """Bumped on every change, so cached search results know they are stale."""
     _last: float = 0.0

@@ -1,17 +1,17 @@
-"""Local edits from the UI: the change, its decision and its outbox row in one transaction; and
-what the outbox says about each item (badges, conflicts)."""
+"""What the outbox says about each item (badges, conflicts); `set_priority` and every other
+local edit of an issue live in services/triage.py."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import JIRA_PRIORITIES as PRIORITIES
 from prodops_tui.models.enums import OutboxState
-from prodops_tui.store.store import Store, StoreError
+from prodops_tui.services.triage import set_priority
+from prodops_tui.store.store import Store
 
 __all__ = ["BADGES", "PRIORITIES", "ConflictEdit", "badges", "conflicts", "set_priority"]
 
@@ -36,55 +36,6 @@ class ConflictEdit:
     value: str
     """Our value, as the payload names it."""
     message: str
-
-
-def _aware_iso(moment: Any) -> str:
-    """The remote `updated` as a timezone-aware ISO string (SQLite keeps naive UTC)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if not isinstance(moment, datetime):
-        raise StoreError("the issue has no remote version yet: sync it first")
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def set_priority(store: Store, issue_id: str, name: str, actor: str) -> str:
-    """Set an issue's priority locally and queue it for Jira; returns the outbox id.
-
-    The issue, its decision and its outbox row are written in one transaction."""
-    if name not in PRIORITIES:
-        raise StoreError(f"unknown priority {name!r}")
-    issue = SQLModel.metadata.tables["issue"]
-    decision = SQLModel.metadata.tables["decision"]
-    with store.write() as conn:
-        query = select(issue.c.priority, issue.c.updated, issue.c.deleted)
-        row = conn.execute(query.where(issue.c.id == issue_id)).first()
-        if row is None or row.deleted:
-            raise StoreError(f"no issue {issue_id} in the workspace")
-        base = _aware_iso(row.updated)
-        conn.execute(
-            update(issue)
-            .where(issue.c.id == issue_id)
-            .values(priority=name, version=issue.c.version + 1)
-        )
-        edit_id = store.enqueue(
-            conn,
-            target=issue_id,
-            op="priority",
-            payload={"name": name},
-            base_version=base,
-            actor=actor,
-        )
-        conn.execute(
-            insert(decision).values(
-                actor=actor,
-                target=issue_id,
-                action="priority",
-                detail={"from": row.priority, "to": name},
-                outbox_id=edit_id,
-                created_at=datetime.now(UTC),
-            )
-        )
-    return edit_id
 
 
 def badges(store: Store) -> dict[str, str]:

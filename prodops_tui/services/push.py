@@ -102,12 +102,21 @@ def _record_failure(
     elif isinstance(exc, Rejected | NotFound):
         report.rejected += 1
         store.finish_outbox(row["id"], "rejected", message)
+        if isinstance(exc, NotFound):
+            _mark_gone(store, row["target"])
     elif isinstance(exc, AuthError):
         report.paused[conn_id] = message
         store.finish_outbox(row["id"], "pending", message)
     else:
         report.retrying += 1
         store.finish_outbox(row["id"], "pending", message, retry_at=_retry_at(row, exc))
+
+
+def _mark_gone(store: Store, target: str) -> None:
+    """An issue the service no longer has: flagged deleted, so triage refuses it clearly."""
+    issue = SQLModel.metadata.tables["issue"]
+    with store.write() as conn:
+        conn.execute(update(issue).where(issue.c.id == target).values(deleted=True))
 
 
 def _retry_at(row: dict[str, Any], exc: ConnectorError) -> datetime:

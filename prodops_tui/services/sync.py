@@ -23,6 +23,7 @@ from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import FeedbackState, OutboxState
 from prodops_tui.services.experiments import refresh_conflicts
+from prodops_tui.services.scoring import rescore_in
 from prodops_tui.services.sync_lock import SyncLock
 from prodops_tui.store.engine import one_line
 from prodops_tui.store.store import Store, StoreError
@@ -211,6 +212,8 @@ def _commit_page(
         if page.table == "feedback":
             _ensure_orgs(conn, store.dialect, {r["org_id"] for r in rows if r.get("org_id")})
         changed = store.upsert_in(conn, page.table, rows) if rows else 0
+        if page.table == "issue" and rows:
+            rescore_in(conn, [str(row["id"]) for row in rows])
         deleted = _mark_deleted(conn, page.table, page.deleted_ids) if page.deleted_ids else 0
         _save_state_in(store, conn, {**state, "items_changed": changed_before + changed})
     return changed, deleted

@@ -1,5 +1,6 @@
 """services.edits: one transaction for the change, its decision and its outbox row."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -40,7 +41,8 @@ def test_set_priority_writes_issue_decision_and_outbox(store: Store, issue: str)
         store, "SELECT actor, target, action, detail, outbox_id FROM decision"
     )
     assert (actor, target, action, outbox_id) == ("pat", issue, "priority", edit_id)
-    assert detail in ({"from": "Medium", "to": "High"}, '{"from": "Medium", "to": "High"}')
+    detail = json.loads(detail) if isinstance(detail, str) else detail
+    assert (detail["restore"], detail["set"]) == ({"priority": "Medium"}, {"priority": "High"})
     op, payload, base, state, who = one(
         store, "SELECT op, payload, base_version, state, actor FROM outbox"
     )
