@@ -17,7 +17,7 @@ from prodops_tui.screens.commands import MODE_TITLES, ProdOpsCommands
 from prodops_tui.screens.help import HelpScreen, KeyHelp
 from prodops_tui.screens.home import HomeScreen
 from prodops_tui.store.reads import Reader
-from prodops_tui.widgets.activity import DATA, Activity
+from prodops_tui.widgets.activity import DATA, Activity, Watched
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.workspace import Workspace, utc_now
 
@@ -80,6 +80,8 @@ class ProdOpsApp(App[None]):
     ]
     SYNC_INTERVAL = 15 * 60.0
     """Seconds between background syncs (0 turns them off)."""
+    WATCH_AFTER = 1.0
+    """Seconds after mounting before other members' changes are watched (after the first frame)."""
 
     def __init__(
         self,
@@ -122,10 +124,15 @@ class ProdOpsApp(App[None]):
         self.switch_mode("home")
         if not self.activity.read_only and self.sync_interval > 0:
             self.set_interval(self.sync_interval, partial(self.background, sync=True, quiet=True))
+        self.set_timer(self.WATCH_AFTER, partial(self.activity.watch, self.post_message))
 
     def on_unmount(self) -> None:
         self.reader.close()
         self.activity.close()
+
+    @on(Watched)
+    def remote_change(self, event: Watched) -> None:
+        self.activity.take(event)
 
     def _writable(self) -> bool:
         if self.activity.read_only:

@@ -43,9 +43,8 @@ class Config:
 
     @property
     def actor_name(self) -> str:
-        import getpass  # only commands that write need it, not opening the app
-
-        return self.actor or getpass.getuser()
+        """Who decisions are recorded for: the configured name, else the OS user."""
+        return self.actor or os_user()
 
     def workspace(self, name: str | None = None) -> Workspace:
         """The named workspace; `default` and `demo-*` exist without being configured."""
@@ -57,6 +56,17 @@ class Config:
         entry = entry or {}
         url = entry.get("url") or f"sqlite:///{paths.workspace_db(chosen)}"
         return Workspace(chosen, url, bool(entry.get("read_only", False)))
+
+
+def os_user() -> str:
+    """The OS user name, or `unknown` when neither the environment nor the password database
+    has one (e.g. a container running as an unnamed uid)."""
+    import getpass  # only commands that write need it, not opening the app
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def _settings_env() -> dict[str, str]:

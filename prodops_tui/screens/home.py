@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from prodops_tui.models.enums import ExperimentStatus, ToolStatus
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Reader, Row
+from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.status_bar import STALE_AFTER, StatusBar, parse_moment
 from prodops_tui.widgets.workspace import Workspace
@@ -208,6 +209,13 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(Card).focus()
         self.load()  # the StatusBar reads its own line when it mounts
+        if self.workspace.activity is not None:
+            self.workspace.activity.changed.subscribe(self, self._activity_changed)
+
+    def _activity_changed(self, what: str) -> None:
+        if what == DATA:  # a sync, an edit, or another member's change
+            self.load_overview()
+            self.load_counts()
 
     def action_refresh(self) -> None:
         self.load()
@@ -235,7 +243,11 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home")
     def load_overview(self) -> None:
-        overview = read_overview(self.workspace)
+        try:
+            overview = read_overview(self.workspace)
+        except StoreError as error:  # e.g. a team database gone away: keep what is shown
+            self.app.call_from_thread(self._unread, error)
+            return
         self.app.call_from_thread(self._show, overview)
 
     @work(thread=True, exclusive=True, group="home-counts")
@@ -245,9 +257,16 @@ class HomeScreen(Screen[None]):
         for keys in SUMMARY_STEPS[1:]:
             if worker.is_cancelled:
                 return
-            counts = self.workspace.reader.summary(today, keys)
+            try:
+                counts = self.workspace.reader.summary(today, keys)
+            except StoreError as error:
+                self.app.call_from_thread(self._unread, error)
+                return
             self.app.call_from_thread(self._show_counts, counts)
         self.app.call_from_thread(self.post_message, self.Counted())
+
+    def _unread(self, error: StoreError) -> None:
+        self.notify(safe_text(str(error)).plain, severity="error", markup=False)
 
     def _show_counts(self, counts: Counts) -> None:
         """Fill every card whose counts are all known; the numbers are exact when shown."""

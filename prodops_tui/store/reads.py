@@ -141,6 +141,11 @@ _FRESHNESS_SQL = (
     " LEFT JOIN sync_state s ON s.connection_id = c.id GROUP BY c.id, c.kind ORDER BY c.kind, c.id"
 )
 
+_SYNCERS_SQL = (
+    "SELECT c.kind, m.value FROM workspace_meta m JOIN connection c"
+    " ON m.key = 'sync.lock:' || c.id ORDER BY c.kind, c.id"
+)
+
 
 class Reader:
     """Read-only access to a workspace for list screens: one DB-API connection per thread."""
@@ -199,6 +204,10 @@ class Reader:
         """Every row of one read-only statement with `?` placeholders (store-level SQL only:
         the aggregates in store.stats_sql)."""
         return self._fetch(sql, params, cancelled)
+
+    def syncers(self) -> list[tuple[str, str]]:
+        """(connection kind, JSON record of its last syncer: services/sync_lock.py)."""
+        return [(str(kind), str(value)) for kind, value in self._fetch(_SYNCERS_SQL, [])]
 
     def close(self) -> None:
         """Close every connection; reads running now close theirs when done, later reads open

@@ -16,8 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import SQLModel
 
+from prodops_tui.config.load import os_user
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
-from prodops_tui.store import outbox
+from prodops_tui.store import notify, outbox
 from prodops_tui.store.engine import (
     FTS_BULK_KEY,
     FTS_SOURCES,
@@ -60,6 +61,11 @@ class Store:
         self.read_only = read_only
         self.dialect = engine.dialect.name
         self._engine = engine
+        self.origin = notify.new_origin()
+        """Names this Store in the change notices its writes send (PostgreSQL)."""
+        self.actor = os_user()
+        """Who works through this Store (the app sets the configured name): the sync lock
+        records it."""
         self._statements: dict[tuple[str, tuple[str, ...]], Insert] = {}
 
     @classmethod
@@ -112,17 +118,27 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction (BEGIN IMMEDIATE on SQLite), rolled back on any exception."""
+        """One write transaction (BEGIN IMMEDIATE on SQLite), rolled back on any exception; on
+        PostgreSQL it tells the other members at commit (store/notify.py)."""
         if self.read_only:
             raise StoreError("the workspace is open read-only")
         with self._engine.connect() as conn:
+            conn.info.pop(notify.CHANGE_INFO, None)
             trans = conn.begin()
             try:
                 yield conn
+                if self.dialect == "postgresql":
+                    notify.announce(conn, self.origin)
                 trans.commit()
             except BaseException:
                 _rollback(conn)
                 raise
+
+    @contextmanager
+    def session(self) -> Iterator[Connection]:
+        """A connection outside any transaction (autocommit), to hold a session-level lock."""
+        with self._engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

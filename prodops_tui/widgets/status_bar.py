@@ -1,5 +1,6 @@
 """StatusBar: workspace, read-only badge, freshness per source and the current list's size."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from textual import work
@@ -9,11 +10,14 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Label
 
+from prodops_tui.store.errors import StoreError
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.workspace import Workspace
 
 STALE_AFTER = timedelta(hours=24)
 """A source not synced for this long is marked stale."""
+SYNC_GIVEN_UP = timedelta(hours=1)
+"""A sync lock record this old without a finish is a syncer that died, not one running."""
 REFRESH_SECONDS = 60.0
 OUTBOX_COUNTS = ("outbox_pending", "outbox_conflict")
 """The only counts the bar shows: cheap (the outbox is small), unlike Home's big-table counts."""
@@ -32,6 +36,20 @@ def parse_moment(text: str) -> datetime:
     """An ISO timestamp from the store, read as UTC when it carries no zone."""
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def syncing_elsewhere(syncers: list[tuple[str, str]], now: datetime) -> dict[str, str]:
+    """Connection kind -> who is syncing it now, from the sync lock records."""
+    found: dict[str, str] = {}
+    for kind, value in syncers:
+        try:
+            record = json.loads(value)
+            started = parse_moment(str(record["started"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not record.get("finished") and now - started < SYNC_GIVEN_UP:
+            found[kind] = str(record.get("actor") or "someone")
+    return found
 
 
 def _age_part(kind: str, moment: datetime, now: datetime) -> Content:
@@ -64,6 +82,11 @@ class StatusBar(Horizontal):
     def __init__(self, workspace: Workspace, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.workspace = workspace
+        self._last: tuple[list[tuple[str, str | None]], dict[str, int], dict[str, str]] = (
+            [],
+            {},
+            {},
+        )
 
     def compose(self) -> ComposeResult:
         yield Label(safe_text(self.workspace.name), id="status-workspace")
@@ -88,12 +111,21 @@ class StatusBar(Horizontal):
 
     @work(thread=True, exclusive=True, group="status")
     def load_freshness(self) -> None:
-        sources = self.workspace.reader.freshness()
-        summary = self.workspace.reader.summary(self.workspace.today(), OUTBOX_COUNTS)
-        self.app.call_from_thread(self._show_freshness, sources, summary)
+        reader = self.workspace.reader
+        try:
+            sources = reader.freshness()
+            summary = reader.summary(self.workspace.today(), OUTBOX_COUNTS)
+            elsewhere = syncing_elsewhere(reader.syncers(), datetime.now(UTC))
+        except StoreError:  # the workspace went away: keep the last line, the watcher says why
+            sources, summary, elsewhere = self._last
+        self._last = (sources, summary, elsewhere)
+        self.app.call_from_thread(self._show_freshness, sources, summary, elsewhere)
 
     def _show_freshness(
-        self, sources: list[tuple[str, str | None]], summary: dict[str, int]
+        self,
+        sources: list[tuple[str, str | None]],
+        summary: dict[str, int],
+        elsewhere: dict[str, str],
     ) -> None:
         now = self.workspace.clock()
         stale = "$text-warning"
@@ -101,12 +133,16 @@ class StatusBar(Horizontal):
         syncing = activity.syncing if activity else set()
         errors = activity.errors if activity else {}
         parts: list[Content] = []
+        if activity is not None and activity.unreachable:
+            parts.append(safe_text(activity.unreachable).stylize("$text-error"))
         for kind, last in sources:
             if kind in syncing:
                 parts.append(Content.assemble(safe_text(kind), " syncing…"))
             elif kind in errors:
                 error = safe_text(f" {errors[kind]}").stylize(stale)
                 parts.append(Content.assemble(safe_text(kind), error))
+            elif kind in elsewhere:
+                parts.append(safe_text(f"{kind} syncing ({elsewhere[kind]})…"))
             elif last is None:
                 parts.append(Content.assemble(safe_text(kind), (" never synced", stale)))
             else:

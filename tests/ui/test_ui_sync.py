@@ -160,7 +160,7 @@ async def test_ctrl_r_syncs_and_the_status_bar_shows_it(demo: tuple[str, Running
         await pilot.press("ctrl+r")
         await until(pilot, lambda: re.search(r"\bjira \d+s ago", status_line(app)) is not None)
         assert "(stale)" not in status_line(app).split("jira")[1].split("·")[0]
-        assert any(note.startswith("Synced:") for note in notes(app))
+        await until(pilot, lambda: any(note.startswith("Synced:") for note in notes(app)))
 
 
 async def test_another_process_syncing_is_reported(demo: tuple[str, RunningFakes]) -> None:
