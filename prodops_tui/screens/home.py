@@ -1,26 +1,29 @@
-"""Home: what needs attention now, as counts that open the screen behind them."""
+"""Home: what needs attention now, as counts that open the filtered list behind them, and
+small charts of the last eight weeks."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal
-from textual.content import Content
-from textual.events import Click
+from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from prodops_tui.models.enums import ExperimentStatus, ToolStatus
+from prodops_tui.screens import home_charts as charts
+from prodops_tui.screens.home_cards import CARDS, CONFLICTS, Card, CardSpec, Counts
+from prodops_tui.services import stats, trends
+from prodops_tui.services.trends import Trends, sources
 from prodops_tui.store.errors import StoreError
-from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Reader, Row
+from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Row
 from prodops_tui.widgets.activity import DATA
+from prodops_tui.widgets.charts import Chart
 from prodops_tui.widgets.safe_text import safe_text
-from prodops_tui.widgets.status_bar import STALE_AFTER, StatusBar, parse_moment
+from prodops_tui.widgets.status_bar import StatusBar
 from prodops_tui.widgets.workspace import Workspace
 
 LIST_SIZE = 5
@@ -33,53 +36,10 @@ RENEWALS = ListQuery(
 RUNNING = ListQuery(
     "experiment", ("name", "start"), filters=(("status", ExperimentStatus.RUNNING.value),)
 )
-
-
-Counts = dict[str, int]
-
-
-@dataclass(frozen=True)
-class CardSpec:
-    title: str
-    mode: str
-    """The screen the card opens."""
-    needs: tuple[str, ...]
-    """The counts the card shows; it stays "counting…" until all of them arrived."""
-    value: Callable[[Counts], tuple[int, str]]
-    """Big number and detail line from the counts."""
-
-
-CARDS = (
-    CardSpec(
-        "Untriaged",
-        "backlog",
-        ("issues_untriaged", "issues"),
-        lambda c: (c["issues_untriaged"], f"of {c['issues']:,} issues"),
-    ),
-    CardSpec(
-        "New feedback",
-        "inbox",
-        ("feedback_new", "feedback"),
-        lambda c: (c["feedback_new"], f"of {c['feedback']:,} items"),
-    ),
-    CardSpec(
-        "Running",
-        "calendar",
-        ("experiments_running", "experiments"),
-        lambda c: (c["experiments_running"], f"of {c['experiments']:,} experiments"),
-    ),
-    CardSpec(
-        "Renewals",
-        "tools",
-        ("renewals_30", "renewals_90"),
-        lambda c: (c["renewals_30"], f"in 30d, {c['renewals_90']:,} in 90d"),
-    ),
-    CardSpec(
-        "Stale sources",
-        "tools",
-        ("stale", "sources"),
-        lambda c: (c["stale"], f"of {c['sources']:,} sources"),
-    ),
+EMPTY_HINT = (
+    "This workspace has no data yet. Connect a source with `prodops connect jira` (or zendesk, "
+    "growthbook, mixpanel), then sync with ctrl+r or `prodops sync`. "
+    "To look around first, run `prodops demo`."
 )
 
 
@@ -88,83 +48,28 @@ class Overview:
     """What Home shows from small tables: read before any count over the big ones."""
 
     counts: Counts
-    """The cheap counts (first of SUMMARY_STEPS) plus `stale` and `sources`."""
+    """The cheap counts (first of SUMMARY_STEPS) plus `stale`, `failing` and `sources`."""
     renewals: list[Row]
     running: list[Row]
 
 
-class Card(Static, can_focus=True):
-    """One count on Home; Enter or a click opens the screen it summarises."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="home.open"),
-    ]
-
-    class Opened(Message):
-        def __init__(self, mode: str) -> None:
-            super().__init__()
-            self.mode = mode
-
-    def __init__(self, number: int, spec: CardSpec) -> None:
-        super().__init__(self._text(number, spec, "…", "counting…"), id=f"card-{number}")
-        self.number = number
-        self.spec = spec
-
-    @staticmethod
-    def _text(number: int, spec: CardSpec, value: str, detail: str) -> Content:
-        return Content.assemble(
-            (f"{number} ", "$text-muted"),
-            (spec.title, "bold"),
-            "\n",
-            (value, "bold $text-accent"),
-            "\n",
-            (detail, "$text-muted"),
-        )
-
-    def show(self, value: int, detail: str) -> None:
-        self.update(self._text(self.number, self.spec, f"{value:,}", detail))
-
-    def action_open(self) -> None:
-        self.post_message(self.Opened(self.spec.mode))
-
-    def on_click(self, event: Click) -> None:
-        self.action_open()
-
-
 def read_overview(workspace: Workspace) -> Overview:
-    """Stale sources, the two short lists and the counts over small tables (worker thread)."""
-    reader: Reader = workspace.reader
-    now, today = workspace.clock(), workspace.today()
-    sources = reader.freshness()
-    stale = sum(1 for _, last in sources if last is None or now - parse_moment(last) > STALE_AFTER)
+    """Source health, the two short lists and the counts over small tables."""
+    reader = workspace.reader
+    today = workspace.today()
+    found = sources(reader, workspace.clock())
+    health = {
+        "stale": sum(s.state in ("stale", "never synced") for s in found),
+        "failing": sum(s.state == "failing" for s in found),
+        "sources": len(found),
+    }
     due = [r for r in reader.first_page(RENEWALS, 256) if r[2] and str(r[2]) >= today.isoformat()]
-    counts = reader.summary(today, SUMMARY_STEPS[0]) | {"stale": stale, "sources": len(sources)}
+    counts = reader.summary(today, SUMMARY_STEPS[0]) | health
     return Overview(counts, due[:LIST_SIZE], reader.first_page(RUNNING, LIST_SIZE))
 
 
-def short_list(title: str, rows: list[Row], empty: str, extra_width: int) -> Content:
-    """Date, a short fixed-width fact, then the name last: a narrow box cuts only the name."""
-    lines = [Content(title).stylize("bold")]
-    for _, name, when, extra in rows:
-        fact = Content("")
-        if isinstance(extra, float):
-            fact = Content(f"{extra:,.0f}/mo").right(extra_width) + "  "
-        elif extra_width:
-            fact = safe_text(str(extra or "")).truncate(extra_width, ellipsis=True, pad=True) + "  "
-        lines.append(
-            Content.assemble(
-                (f"{str(when or '')[:10]:<11}", "$text-muted"),
-                fact.stylize("$text-muted"),
-                safe_text(name),
-            )
-        )
-    if not rows:
-        lines.append(Content(empty).stylize("$text-muted"))
-    return Content("\n").join(lines)
-
-
 class HomeScreen(Screen[None]):
-    """Counts of what needs attention, the next renewals and the experiments running now."""
+    """Counts of what needs attention, the next renewals, what runs, and the trends."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -180,16 +85,16 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
-    HORIZONTAL_BREAKPOINTS = [
-        (0, "-narrow"),
-        (100, "-wide"),
-    ]
-    """Below 100 columns the cards wrap onto two rows so their text stays readable."""
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the charts take two columns instead of three."""
 
     status = getters.query_one(StatusBar)
 
     class Counted(Message):
         """Every count on Home is shown."""
+
+    class Charted(Message):
+        """The charts are drawn (after the counts)."""
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -200,9 +105,15 @@ class HomeScreen(Screen[None]):
         with Grid(id="cards"):
             for number, spec in enumerate(CARDS, 1):
                 yield Card(number, spec)
-        with Horizontal(id="lists"):
-            yield Static("", id="renewals", classes="home-list")
-            yield Static("", id="running", classes="home-list")
+        with VerticalScroll(id="home-body", can_focus=False):
+            yield Static(EMPTY_HINT, id="home-empty", markup=False)
+            with Grid(id="charts"):
+                yield Chart("Next renewals", id="renewals")
+                yield Chart("Running experiments (started)", id="running")
+                yield Chart("Trends, 8 weeks", id="trends")
+                yield Chart("Feedback themes, 8 weeks", id="themes")
+                yield Chart("Top requests, 8 weeks: evidence, orgs, ARR", id="top")
+                yield Chart("Adoption of what shipped in 8 weeks", id="adoption")
         yield StatusBar(self.workspace)
         yield Footer()
 
@@ -222,14 +133,26 @@ class HomeScreen(Screen[None]):
         self.status.load_freshness()
 
     def action_open_card(self, number: int) -> None:
-        self.app.switch_mode(CARDS[number - 1].mode)
+        self.open_card(CARDS[number - 1])
 
     @on(Card.Opened)
-    def open_screen(self, event: Card.Opened) -> None:
-        self.app.switch_mode(event.mode)
+    def card_opened(self, event: Card.Opened) -> None:
+        self.open_card(event.spec)
+
+    @work(group="home-open")
+    async def open_card(self, spec: CardSpec) -> None:
+        """Show what the card counts: its screen with the card's query applied."""
+        if spec.mode == CONFLICTS:
+            await self.app.run_action("conflicts")
+            return
+        await self.app.switch_mode(spec.mode)
+        apply = getattr(self.app.screen, "apply_query", None)
+        if spec.query is not None and callable(apply):
+            apply(spec.query)
 
     def load(self) -> None:
-        """Small tables now; the counts over big tables after the next frame, cheapest first."""
+        """Small tables now; the counts over big tables after the next frame, cheapest first,
+        then the charts."""
         if self.workspace.reader.dialect == "sqlite":
             # A few ms of reads on small local tables: on the UI thread they reach the first
             # frame; a worker waited ~200 ms for the GIL while Textual composed the screen.
@@ -253,17 +176,27 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-counts")
     def load_counts(self) -> None:
         worker = get_current_worker()
-        today = self.workspace.today()
-        for keys in SUMMARY_STEPS[1:]:
-            if worker.is_cancelled:
-                return
-            try:
-                counts = self.workspace.reader.summary(today, keys)
-            except StoreError as error:
-                self.app.call_from_thread(self._unread, error)
-                return
-            self.app.call_from_thread(self._show_counts, counts)
-        self.app.call_from_thread(self.post_message, self.Counted())
+        reader, today = self.workspace.reader, self.workspace.today()
+        try:
+            for keys in SUMMARY_STEPS[1:]:
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._show_counts, reader.summary(today, keys))
+            self.app.call_from_thread(self.post_message, self.Counted())
+            if not worker.is_cancelled:
+                self._load_attention_and_charts()
+        except StoreError as error:
+            self.app.call_from_thread(self._unread, error)
+
+    def _load_attention_and_charts(self) -> None:
+        """After the exact counts: snoozed items due, experiment conflicts, then the charts."""
+        reader, now = self.workspace.reader, self.workspace.clock()
+        attention = stats.attention(reader, now)
+        attention["experiment_conflicts"] = len(trends.experiments_in_conflict(reader))
+        self.app.call_from_thread(self._show_counts, attention)
+        period = stats.last_weeks(self.workspace.today(), charts.WEEKS)
+        found = trends.read_trends(reader, period)
+        self.app.call_from_thread(self._show_trends, found)
 
     def _unread(self, error: StoreError) -> None:
         self.notify(safe_text(str(error)).plain, severity="error", markup=False)
@@ -272,16 +205,25 @@ class HomeScreen(Screen[None]):
         """Fill every card whose counts are all known; the numbers are exact when shown."""
         self.counts.update(counts)
         for card in self.query(Card):
-            if all(key in self.counts for key in card.spec.needs):
-                card.show(*card.spec.value(self.counts))
+            card.show(self.counts)
+        empty = self.counts.get("sources") == 0 and not self.counts.get("issues", 1)
+        self.query_one("#home-empty").display = empty and not self.counts.get("feedback", 1)
 
     def _show(self, o: Overview) -> None:
         self._show_counts(o.counts)
         renewals = [(r[0], r[1], r[2], r[3]) for r in o.renewals]
-        self.query_one("#renewals", Static).update(
-            short_list("Next renewals", renewals, "No renewals ahead", 9)
+        self.query_one("#renewals", Chart).show_lines(
+            charts.short_list(renewals, 9), "No renewals ahead"
         )
         running = [(r[0], r[1], r[2], None) for r in o.running]
-        self.query_one("#running", Static).update(
-            short_list("Running experiments (started)", running, "No experiment is running", 0)
+        self.query_one("#running", Chart).show_lines(
+            charts.short_list(running, 0), "No experiment is running"
         )
+
+    def _show_trends(self, t: Trends) -> None:
+        self.query_one("#trends", Chart).show_sparks(charts.trend_rows(t), charts.EMPTY["trends"])
+        self.query_one("#themes", Chart).show_sparks(charts.theme_rows(t), charts.EMPTY["themes"])
+        self.query_one("#top", Chart).show_lines(charts.top_lines(t), charts.EMPTY["top"])
+        adoption = charts.adoption_lines(t)
+        self.query_one("#adoption", Chart).show_lines(adoption, charts.EMPTY["adoption"])
+        self.post_message(self.Charted())

@@ -166,7 +166,8 @@ def shipped_usage(reader: Reader, period: Period, limit: int) -> list[tuple[Any,
 
 
 def attention_counts(reader: Reader, now: datetime) -> dict[str, int]:
-    """Counts Home shows beside the summary: snoozed items due back, failing connectors."""
+    """Snoozed issues and feedback whose snooze ended (due back in their lists), and
+    connections with a stream whose last sync failed."""
     at = moment_param(reader.dialect, now)
     sql = (
         "SELECT (SELECT count(*) FROM issue WHERE triage_state = ? AND NOT deleted"
@@ -183,3 +184,16 @@ def attention_counts(reader: Reader, now: datetime) -> dict[str, int]:
         "snoozed_feedback_due": int(feedback),
         "connectors_failing": int(failing),
     }
+
+
+def source_health(reader: Reader) -> list[tuple[str, str, str, datetime | str | None, str]]:
+    """(connection id, kind, name, last successful sync of any stream, the newest error that
+    came after it, "" when none) per connection."""
+    sql = (
+        "SELECT c.id, c.kind, c.name, max(s.last_success_at),"
+        " max(CASE WHEN s.last_error <> '' AND (s.last_success_at IS NULL"
+        " OR s.last_error_at >= s.last_success_at) THEN s.last_error ELSE '' END)"
+        " FROM connection c LEFT JOIN sync_state s ON s.connection_id = c.id"
+        " GROUP BY c.id, c.kind, c.name ORDER BY c.kind, c.id"
+    )
+    return [(str(i), str(k), str(n), at, str(e or "")) for i, k, n, at, e in _rows(reader, sql, [])]

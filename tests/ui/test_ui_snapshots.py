@@ -1,4 +1,4 @@
-"""Snapshots of two screens of a fixed generated workspace (seed 7, fixed today and clock)."""
+"""Snapshots of a screen of a fixed generated workspace (seed 7, fixed today and clock)."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -38,7 +38,7 @@ def run_before(mode: str) -> Callable[[Pilot[None]], object]:
     return visit
 
 
-@pytest.mark.parametrize("mode", ["home", "backlog"])
+@pytest.mark.parametrize("mode", ["backlog"])
 def test_screen_snapshot(mode: str, demo_url: str, snap_compare: Callable[..., bool]) -> None:
     app = ProdOpsApp(demo_url, workspace="demo", clock=clock)
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before(mode))

@@ -1,0 +1,123 @@
+"""The trend charts of a period in one read (Home's charts, the digest's), and source health."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from prodops_tui.models.enums import ExperimentStatus
+from prodops_tui.services import stats
+from prodops_tui.services.conflicts import conflicting_ids
+from prodops_tui.services.stats import (
+    Adoption,
+    DecisionWeeks,
+    Period,
+    ThemeSeries,
+    TopIssue,
+    WeekScore,
+)
+from prodops_tui.store import stats_sql
+from prodops_tui.store.reads import ListQuery, Reader
+
+__all__ = [
+    "STALE_AFTER",
+    "Source",
+    "Trends",
+    "experiments_in_conflict",
+    "read_trends",
+    "sources",
+]
+
+STALE_AFTER = timedelta(hours=24)
+"""A source not synced for this long is stale (the status bar's rule)."""
+
+
+@dataclass(frozen=True)
+class Trends:
+    """Every chart of one period."""
+
+    period: Period
+    weeks: list[str]
+    themes: list[ThemeSeries]
+    nps: list[WeekScore]
+    csat: list[WeekScore]
+    stickiness: list[WeekScore]
+    decisions: DecisionWeeks
+    top: list[TopIssue]
+    adoption: list[Adoption]
+
+    @property
+    def empty(self) -> bool:
+        """Nothing at all happened in the period."""
+        series = (self.themes, self.nps, self.csat, self.stickiness, self.adoption)
+        return not any(series) and not sum(self.decisions.totals)
+
+
+def read_trends(reader: Reader, period: Period, top: int = 5) -> Trends:
+    """All charts of the period; top issues count the evidence from feedback of the period."""
+    return Trends(
+        period=period,
+        weeks=stats.weeks_of(period),
+        themes=stats.feedback_by_theme(reader, period, top),
+        nps=stats.nps_by_week(reader, period),
+        csat=stats.csat_by_week(reader, period),
+        stickiness=stats.stickiness_by_week(reader, period),
+        decisions=stats.decisions_by_week(reader, period),
+        top=stats.top_issues(reader, top, since=period[0]),
+        adoption=stats.adoption(reader, period, top),
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One connection as Home and the digest judge it."""
+
+    id: str
+    kind: str
+    name: str
+    last_success: datetime | None
+    error: str
+    """The newest stream error not followed by a success; "" when none."""
+    state: str
+    """ok, failing, stale or never synced."""
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _state(last: datetime | None, error: str, now: datetime) -> str:
+    if error:
+        return "failing"
+    if last is None:
+        return "never synced"
+    return "stale" if now - last > STALE_AFTER else "ok"
+
+
+def sources(reader: Reader, now: datetime) -> list[Source]:
+    """Every connection with its last good sync, its pending error and its state."""
+    found = []
+    for id_, kind, name, at, error in stats_sql.source_health(reader):
+        last = _moment(at)
+        found.append(Source(id_, kind, name, last, error, _state(last, error, now)))
+    return found
+
+
+PLAN_COLUMNS = (
+    *("id", "name", "design", "status", "surface", "flag_key", "primary_metric", "start"),
+    *("end", "namespace_start", "namespace_end", "traffic_pct", "regions"),
+    *("treated_geos", "donor_geos"),
+)
+PLANNED = ListQuery("experiment", PLAN_COLUMNS, order=(("start", False),))
+
+
+def experiments_in_conflict(reader: Reader) -> set[str]:
+    """Ids of the experiments not stopped that conflict with another one not stopped."""
+    rows = reader.rows(PLANNED, reader.snapshot(PLANNED))
+    live = [
+        dict(zip(PLAN_COLUMNS, row[1:], strict=True))
+        for row in rows
+        if row[4] != ExperimentStatus.STOPPED.value
+    ]
+    return conflicting_ids(live)
