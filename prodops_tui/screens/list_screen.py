@@ -12,12 +12,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from prodops_tui.services.query import ParsedQuery, parse
+from prodops_tui.store.query_ast import serves
 from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.columns import ColumnSpec
 from prodops_tui.widgets.detail_pane import DetailPane, Render
 from prodops_tui.widgets.filter_bar import FilterBar
 from prodops_tui.widgets.paged_table import PagedTable
+from prodops_tui.widgets.query_bar import QueryBar
 from prodops_tui.widgets.status_bar import StatusBar
 from prodops_tui.widgets.workspace import Workspace
 
@@ -53,6 +56,15 @@ class ListScreen(Screen[None]):
             priority=True,
         ),
         Binding(
+            "colon",
+            "query",
+            "Query",
+            tooltip="Filter by fields: status:open score>5 updated<7d sort:-updated",
+            id="list.query",
+            priority=True,
+            show=False,  # listed by `?`; the 80-column footer keeps the screen's own keys
+        ),
+        Binding(
             "d",
             "toggle_detail",
             "Details",
@@ -71,6 +83,7 @@ class ListScreen(Screen[None]):
 
     table = getters.query_one(PagedTable)
     filter_bar = getters.query_one(FilterBar)
+    query_bar = getters.query_one(QueryBar)
     detail = getters.query_one(DetailPane)
     status = getters.query_one(StatusBar)
 
@@ -78,18 +91,30 @@ class ListScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.spec = spec
+        self._pending: tuple[str, ParsedQuery] | None = None
+        """A query asked for before the screen was composed: the table starts with it."""
 
     def compose(self) -> ComposeResult:
         reader = self.workspace.reader
+        query = self.spec.query
+        if self._pending is not None:
+            query = self._with_query(query, self._pending[1])
         yield FilterBar(reader, hint=self.spec.filter_hint)
+        if serves(query.table):
+            yield QueryBar(query.table, self.workspace.clock)
         with Vertical(id="list-body"):
-            yield PagedTable(reader, self.spec.query, self.spec.columns)
+            yield PagedTable(reader, query, self.spec.columns)
             yield DetailPane(reader, self.spec.detail_query, self.spec.render_detail)
         yield Label("", id="list-summary")
         yield StatusBar(self.workspace)
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._pending is not None:
+            text, parsed = self._pending
+            self._pending = None
+            self.query_bar.show_applied(text)
+            self._show_query(parsed)  # no-op unless the query came after compose
         self.status.noun = self.spec.noun
         self.query_one("#list-summary", Label).display = self.spec.summary is not None
         self.table.focus()
@@ -105,13 +130,55 @@ class ListScreen(Screen[None]):
         """Rows changed under the list (sync, edit, push): screens re-read what they add."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "filter":
-            # While typing a filter, `/` is a character, not the binding.
+        if action == "query" and not serves(self.spec.query.table):
+            return False
+        if action in ("filter", "query"):
+            # While typing a filter or a query, `/` and `:` are characters, not bindings.
             return not isinstance(self.focused, Input)
         return True
 
     def action_filter(self) -> None:
         self.filter_bar.open()
+
+    def action_query(self) -> None:
+        self.query_bar.open()
+
+    @property
+    def query_text(self) -> str:
+        """The query bar's applied query ("" = none)."""
+        if self._pending is not None:
+            return self._pending[0]
+        return self.query_bar.applied if self.is_mounted else ""
+
+    def apply_query(self, text: str) -> None:
+        """Show the rows matching a query-bar query, e.g. `status:"To Do" sort:-updated`;
+        "" shows every row again. Works before the screen is shown (the list starts filtered).
+        Raises services.query.QueryError (with `.message`, `.position`) for a bad query."""
+        text = text.strip()
+        if not self.is_mounted:
+            self._pending = (text, parse(text, self.spec.query.table, self.workspace.clock()))
+            return
+        parsed = self.query_bar.check(text)
+        self.query_bar.show_applied(text)
+        self._show_query(parsed)
+
+    def _with_query(self, query: ListQuery, parsed: ParsedQuery) -> ListQuery:
+        """`query` narrowed to a parsed query, in its sort (else the list's current order). The
+        screen's own filters on a column the query tests give way (Inbox: `state:processed`)."""
+        filters = tuple(f for f in self.spec.query.filters if f[0] not in parsed.columns)
+        order = parsed.order or query.order
+        return replace(query, where=parsed.where, order=order, filters=filters)
+
+    def _show_query(self, parsed: ParsedQuery) -> None:
+        self.table.set_query(self._with_query(self.table.wanted_query, parsed))
+
+    @on(QueryBar.Applied)
+    def query_list(self, event: QueryBar.Applied) -> None:
+        self._show_query(event.parsed)
+
+    @on(QueryBar.Done)
+    def leave_query(self) -> None:
+        self.table.focus()
 
     def action_focus_list(self) -> None:
         self.table.focus()

@@ -1,15 +1,22 @@
 """SQL text for the fast read path: allow-listed tables and columns, no SQLAlchemy."""
 
-import re
 from dataclasses import dataclass
 
-from prodops_tui.store.read_tables import Params, TableSpec, column_kind, table_spec
+from prodops_tui.store.query_ast import Node
+from prodops_tui.store.query_sql import where_conditions, where_fields
+from prodops_tui.store.read_tables import (
+    WORD,
+    Params,
+    TableSpec,
+    column_kind,
+    column_sql,
+    like_pattern,
+    match_text,
+    table_spec,
+)
 
 SEARCH_CAP = 10_000
 """How many of the newest matches (highest `seq`) a full-text search keeps."""
-
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -21,17 +28,11 @@ class ListQuery:
     order: tuple[tuple[str, bool], ...] = ()
     search: str = ""
     filters: tuple[tuple[str, str], ...] = ()
+    where: Node | None = None
+    """A query bar's conditions (store.query_ast), ANDed with the filters and the search."""
 
 
 _UNFILTERABLE = frozenset({"list", "json"})
-
-
-def column_sql(spec: TableSpec, column: str, alias: str = "t") -> str:
-    """The SQL expression of a validated column under a table alias."""
-    column_kind(spec, column)
-    if column in spec.computed:
-        return spec.computed[column][1].replace("{a}", alias)
-    return f'{alias}."{column}"'
 
 
 def select_list(spec: TableSpec, columns: tuple[str, ...]) -> str:
@@ -79,10 +80,22 @@ def filters_sql(
     return conditions, params
 
 
+def _conditions(
+    spec: TableSpec, q: ListQuery, dialect: str, alias: str
+) -> tuple[list[str], Params]:
+    """The equality filters and the query bar's conditions, with their parameters."""
+    conditions, params = filters_sql(spec, q.filters, alias)
+    if q.where is not None:
+        condition, where_params = where_conditions(spec, q.where, dialect, alias)
+        conditions, params = [*conditions, condition], [*params, *where_params]
+    return conditions, params
+
+
 def validate(q: ListQuery) -> TableSpec:
     """Check every table and column name of a query against the allow-list."""
     spec = table_spec(q.table)
-    for column in (*q.columns, *(c for c, _ in q.order), *(c for c, _ in q.filters)):
+    fields = where_fields(spec, q.where) if q.where is not None else []
+    for column in (*q.columns, *(c for c, _ in q.order), *(c for c, _ in q.filters), *fields):
         column_kind(spec, column)
     return spec
 
@@ -96,16 +109,10 @@ def search_words(spec: TableSpec, text: str) -> list[str]:
     if len(text.strip()) < 2:
         return []
     if spec.fts:
-        return _WORD.findall(text)
+        return WORD.findall(text)
     if spec.substring:
         return text.split()
     return []
-
-
-def _like_pattern(word: str) -> str:
-    """`%word%` with the LIKE wildcards and the escape character taken literally."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def substring_sql(
@@ -116,26 +123,17 @@ def substring_sql(
     conditions: list[str] = []
     params: Params = []
     for word in words:
-        pattern = _like_pattern(word)
+        pattern = f"%{like_pattern(word)}%"
         tests = [f"{column_sql(spec, c, alias)} {like} ? ESCAPE '\\'" for c in spec.substring]
         conditions.append("(" + " OR ".join(tests) + ")")
         params += [pattern] * len(spec.substring)
     return conditions, params
 
 
-def _match(words: list[str], dialect: str) -> str:
-    if dialect == "sqlite":
-        return " ".join(f'"{word}"*' for word in words)
-    # PostgreSQL's parser reads "PROD-4" as 'prod' and '-4': a number also matches its negative.
-    return " & ".join(
-        f"({word}:* | -{word}:*)" if word.isdigit() else f"{word}:*" for word in words
-    )
-
-
 def _hits(spec: TableSpec, q: ListQuery, words: list[str], dialect: str) -> tuple[str, Params]:
     """Seqs of the newest SEARCH_CAP matches that also pass the filters."""
-    conditions, params = filters_sql(spec, q.filters, "h")
-    match = _match(words, dialect)
+    conditions, params = _conditions(spec, q, dialect, "h")
+    match = match_text(words, dialect)
     cap = f"LIMIT {SEARCH_CAP}"
     if dialect == "postgresql":
         where = " AND ".join(["h.search_vector @@ to_tsquery('simple', ?)", *conditions])
@@ -160,7 +158,7 @@ def where_sql(spec: TableSpec, q: ListQuery, dialect: str) -> tuple[str, Params]
     if words and spec.fts:
         hits, params = _hits(spec, q, words, dialect)
         return f"WHERE t.seq IN ({hits})", params
-    conditions, params = filters_sql(spec, q.filters, "t")
+    conditions, params = _conditions(spec, q, dialect, "t")
     if words:
         found, found_params = substring_sql(spec, words, dialect, "t")
         conditions, params = [*found, *conditions], [*found_params, *params]
@@ -171,7 +169,7 @@ def _fts_seqs(spec: TableSpec, q: ListQuery, words: list[str]) -> tuple[str, Par
     """SQLite search: the newest SEARCH_CAP matches with their sort keys read in the same pass
     over the table (one row lookup per match), then sorted for display."""
     terms = q.order or spec.default_order
-    conditions, params = filters_sql(spec, q.filters, "t")
+    conditions, params = _conditions(spec, q, "sqlite", "t")
     fts = f"{spec.name}_fts"
     where = " AND ".join([f"{fts} MATCH ?", *conditions])
     keys = "".join(f", {column_sql(spec, column)} AS o{i}" for i, (column, _) in enumerate(terms))
@@ -183,7 +181,7 @@ def _fts_seqs(spec: TableSpec, q: ListQuery, words: list[str]) -> tuple[str, Par
     if all(column != "seq" for column, _ in terms):
         order.append("seq DESC" if terms[-1][1] else "seq ASC")
     return f"SELECT seq FROM ({hits}) ORDER BY {', '.join(order)}", [
-        _match(words, "sqlite"),
+        match_text(words, "sqlite"),
         *params,
     ]
 
@@ -229,9 +227,9 @@ def count_sql(q: ListQuery, dialect: str) -> tuple[str, Params]:
     if not spec.fts:
         where, params = where_sql(spec, q, dialect)
         return f"SELECT count(*) FROM {spec.name} t {where}".rstrip(), params
-    conditions, params = filters_sql(spec, q.filters, "t")
+    conditions, params = _conditions(spec, q, dialect, "t")
     if words:
-        match = _match(words, dialect)
+        match = match_text(words, dialect)
         fts = f"{spec.name}_fts"
         if dialect == "sqlite" and not conditions:
             return f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [match]

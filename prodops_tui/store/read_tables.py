@@ -1,10 +1,12 @@
 """The read path's allow-list: which tables and columns the UI may read, and their kinds."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from prodops_tui.models.enums import (
+    JIRA_PRIORITIES,
     ExperimentStatus,
     FeedbackState,
     OutboxState,
@@ -43,6 +45,12 @@ def _cols(spec: str) -> dict[str, str]:
 
 
 _EVIDENCE = "(SELECT count(*) FROM evidence e WHERE e.{col} = {a}.id)"
+_PRIORITY_RANK = (
+    "(CASE {a}.priority "
+    + " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(JIRA_PRIORITIES, 1))
+    + " END)"
+)
+"""Jira's priorities highest first (1); other names sort with the unset ones."""
 _ORG = "(SELECT o.{col} FROM org o WHERE o.id = {a}.org_id)"
 
 TABLES: dict[str, TableSpec] = {
@@ -70,7 +78,10 @@ TABLES: dict[str, TableSpec] = {
             ]
         ),
         default_order=(("updated", True),),
-        computed={"evidence_count": ("int", _EVIDENCE.replace("{col}", "issue_id"))},
+        computed={
+            "evidence_count": ("int", _EVIDENCE.replace("{col}", "issue_id")),
+            "priority_rank": ("int", _PRIORITY_RANK),
+        },
         fts=True,
     ),
     "feedback": TableSpec(
@@ -130,6 +141,33 @@ def column_kind(spec: TableSpec, column: str) -> str:
     if column in spec.computed:
         return spec.computed[column][0]
     raise ValueError(f"unknown column {column!r} for table {spec.name!r}")
+
+
+def column_sql(spec: TableSpec, column: str, alias: str = "t") -> str:
+    """The SQL expression of a validated column under a table alias."""
+    column_kind(spec, column)
+    if column in spec.computed:
+        return spec.computed[column][1].replace("{a}", alias)
+    return f'{alias}."{column}"'
+
+
+WORD = re.compile(r"[^\W_]+")
+"""A word as the full-text indexes split text."""
+
+
+def like_pattern(text: str) -> str:
+    """`text` with the LIKE wildcards and the escape character (backslash) taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def match_text(words: list[str], dialect: str) -> str:
+    """A full-text query matching rows that contain every word as a prefix."""
+    if dialect == "sqlite":
+        return " ".join(f'"{word}"*' for word in words)
+    # PostgreSQL's parser reads "PROD-4" as 'prod' and '-4': a number also matches its negative.
+    return " & ".join(
+        f"({word}:* | -{word}:*)" if word.isdigit() else f"{word}:*" for word in words
+    )
 
 
 SUMMARY_STEPS: tuple[tuple[str, ...], ...] = (

@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label
 from textual.worker import get_current_worker
 
@@ -17,6 +18,15 @@ MIN_CHARS = 2
 COUNT_DELAY = 0.05
 """Seconds a count waits before it starts: a key typed meanwhile replaces it unread. The list
 itself is asked on every key at once (the table drops stale results)."""
+
+
+def open_line(line: Widget) -> None:
+    """Show an input line and focus its Input now, so the keys typed right after the key that
+    opened it (`/`, `:`) land in it."""
+    # Inline display and Screen.set_focus apply at once; a CSS class or Widget.focus() would
+    # wait for the next idle and let a burst of keys (a paste, tmux send-keys) hit the table.
+    line.display = True
+    line.screen.set_focus(line.query_one(Input))
 
 
 class FilterBar(Horizontal):
@@ -60,11 +70,7 @@ class FilterBar(Horizontal):
         return self.query_one(Input).value
 
     def open(self) -> None:
-        """Show the line and focus its input now, so the keys typed right after `/` land in it."""
-        # Inline display and Screen.set_focus apply at once; a CSS class or Widget.focus() would
-        # wait for the next idle and let a burst of keys (a paste, tmux send-keys) hit the table.
-        self.display = True
-        self.screen.set_focus(self.query_one(Input))
+        open_line(self)
 
     def close(self) -> None:
         self.display = False
