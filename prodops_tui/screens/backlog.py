@@ -1,6 +1,7 @@
 """Backlog: the cached Jira issues, newest first, with the selected issue's description; `p`
 changes an issue's priority (saved locally, queued for Jira)."""
 
+from contextlib import suppress
 from typing import Any, ClassVar
 
 from textual import work
@@ -114,6 +115,8 @@ class BacklogScreen(ListScreen):
         query = ListQuery("issue", tuple(c.key for c in columns))
         super().__init__(workspace, ListSpec(query, columns, DETAIL, render_issue, "issues"))
         self.badges: dict[str, str] = {}
+        self.seen: dict[str, int | None] = {}
+        """Issue id -> its version when the member opened a decision on it."""
         """Issue id -> queued / pushed / conflict / rejected: its latest edit's state."""
 
     def badge_cell(self, issue_id: Any) -> Content:
@@ -166,23 +169,35 @@ class BacklogScreen(ListScreen):
 
         def chosen(name: str | None) -> None:
             if name and name != current:
-                self.save_priority(issue_id, key, name)
+                self.save_priority(issue_id, key, name, self.seen.pop(issue_id, None))
 
+        self.note_version(issue_id)
         self.app.push_screen(PriorityDialog(key, current), chosen)
 
+    @work(thread=True, group="seen")
+    def note_version(self, issue_id: str) -> None:
+        """The version the member decides on: changed meanwhile, the edit is not applied."""
+        from prodops_tui.services.versions import item_version
+
+        activity = self.workspace.activity
+        assert activity is not None
+        with suppress(StoreError):  # unchecked then; the save reports a real problem
+            self.seen[issue_id] = item_version(activity.store(), "issue", issue_id)
+
     @work(thread=True, group="edit")
-    def save_priority(self, issue_id: str, key: str, name: str) -> None:
+    def save_priority(self, issue_id: str, key: str, name: str, seen: int | None) -> None:
         """One write transaction: the issue, its decision and the outbox row (services.edits)."""
         from prodops_tui.services.edits import set_priority
 
         activity = self.workspace.activity
         assert activity is not None
         try:
-            set_priority(activity.store(), issue_id, name, activity.actor)
+            set_priority(activity.store(), issue_id, name, activity.actor, seen_version=seen)
         except StoreError as error:
             self.app.call_from_thread(
                 self.notify, safe_text(str(error)).plain, severity="error", markup=False
             )
+            self.app.call_from_thread(activity.changed.publish, DATA)  # show what it is now
             return
         note = safe_text(f"{key} priority {name}: queued for Jira").plain
         self.app.call_from_thread(self.notify, note, markup=False)

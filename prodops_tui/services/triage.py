@@ -2,7 +2,7 @@
 store transaction; a batch applies one action to many issues in one transaction; a preview
 lists every change without writing. Undo lives in services/triage_undo.py."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from prodops_tui.services.triage_plan import (
     make_plan,
     ready_status,
 )
+from prodops_tui.services.versions import ItemChanged, Stale, changed_under, lock_item
 from prodops_tui.store.store import Store
 
 __all__ = [
@@ -89,10 +90,17 @@ def preview(store: Store, issue_ids: Sequence[str], action: Action) -> list[Chan
 
 
 def decide(
-    store: Store, issue_id: str, action: Action, actor: str, *, session_id: str | None = None
+    store: Store,
+    issue_id: str,
+    action: Action,
+    actor: str,
+    *,
+    session_id: str | None = None,
+    seen_version: int | None = None,
 ) -> Decided:
-    """Apply one decision to one issue."""
-    return batch(store, [issue_id], action, actor, session_id=session_id)
+    """Apply one decision to one issue (see `batch` for `seen_version`)."""
+    seen = None if seen_version is None else {issue_id: seen_version}
+    return batch(store, [issue_id], action, actor, session_id=session_id, seen=seen)
 
 
 def batch(
@@ -102,22 +110,36 @@ def batch(
     actor: str,
     *,
     session_id: str | None = None,
+    seen: Mapping[str, int] | None = None,
 ) -> Decided:
     """Apply one action to many issues in one transaction: all of them or, on any refusal,
-    none (the TriageError names the issue)."""
+    none (the TriageError names the issue).
+
+    `seen`: issue id -> the version the member decided on. An issue changed since (by another
+    member or a sync) gets its decision logged but not applied, and ItemChanged is raised once
+    the rest is committed (services/versions.py)."""
     if not issue_ids:
         raise TriageError("no issues to change")
     if len(set(issue_ids)) != len(issue_ids):
         raise TriageError("an issue is listed twice")
     decided = Decided()
     batch_id = str(uuid4())
+    stale: list[Stale] = []
     with store.write() as conn:
         touched: set[str] = set()
+        for issue_id in sorted(issue_ids):  # one order for every member: no deadlock
+            lock_item(conn, "issue", issue_id)
         for issue_id in issue_ids:
             plan = make_plan(conn, issue_id, action)
-            _apply(store, conn, plan, actor, session_id, batch_id, decided)
+            moved = changed_under(conn, "issue", issue_id, plan.key, (seen or {}).get(issue_id))
+            if moved is not None:
+                stale.append(moved)
+                plan = Plan(plan.issue_id, plan.key, action, plan.base)
+            _apply(store, conn, plan, actor, session_id, batch_id, decided, moved)
             touched |= {issue_id, plan.canonical} - {""}
         rescore_in(conn, sorted(touched))
+    if stale:
+        raise ItemChanged(stale)
     return decided
 
 
@@ -129,6 +151,7 @@ def _apply(
     session_id: str | None,
     batch_id: str,
     decided: Decided,
+    stale: Stale | None = None,
 ) -> None:
     issue = SQLModel.metadata.tables["issue"]
     if plan.columns:
@@ -161,6 +184,8 @@ def _apply(
         "inverse": [jsonable(p.inverse) for p in plan.pushes],
         "evidence": moved,
     }
+    if stale is not None:
+        detail["stale"] = stale.detail()
     decision = SQLModel.metadata.tables["decision"]
     result = conn.execute(
         insert(decision).values(

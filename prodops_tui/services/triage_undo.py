@@ -38,7 +38,11 @@ def _last_batch(conn: Connection, actor: str) -> list[RowMapping]:
         .order_by(decision.c.id.desc())
         .limit(LOOK_BACK)
     )
-    rows = [r for r in conn.execute(query).mappings() if not (r["detail"] or {}).get("undone")]
+    rows = [
+        r
+        for r in conn.execute(query).mappings()
+        if not (r["detail"] or {}).get("undone") and not (r["detail"] or {}).get("stale")
+    ]
     if not rows:
         raise TriageError("nothing to undo")
     batch = rows[0]["detail"].get("batch")
