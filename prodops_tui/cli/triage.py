@@ -80,19 +80,18 @@ def _list(options: "Options") -> None:
 def _summary(options: "Options", session_id: str, output: Path | None) -> None:
     from datetime import UTC, datetime
 
-    from prodops_tui.services.session_summary import current_summary
+    from prodops_tui.services.session_summary import current_summary, write_summary
     from prodops_tui.services.sessions import get_session
 
     store = open_store(options, read_only=True)
     try:
-        text = current_summary(store, get_session(store, session_id), datetime.now(UTC))
+        session, now = get_session(store, session_id), datetime.now(UTC)
+        if output is not None:
+            click.echo(f"summary written to {write_summary(store, session, now, output)}")
+        else:
+            click.echo(current_summary(store, session, now), nl=False)
     finally:
         store.close()
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"summary written to {output}")
 
 
 def _start(

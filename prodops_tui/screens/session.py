@@ -2,7 +2,6 @@
 progress; every open copy follows the session's row (polled each second), so participants see
 the lead's current item and who decided what."""
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -12,6 +11,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from prodops_tui.screens.session_decisions import (
+    Step,
+    ask,
+    decision_bindings,
+    decision_step,
+    undo_step,
+)
 from prodops_tui.screens.session_view import (
     card_evidence,
     card_facts,
@@ -27,15 +33,13 @@ from prodops_tui.widgets.safe_text import safe_markdown, safe_text
 from prodops_tui.widgets.workspace import Workspace
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from prodops_tui.services.session_card import Card
     from prodops_tui.services.session_summary import SessionDecision
+    from prodops_tui.services.triage import Action
     from prodops_tui.store.store import Store
 
 POLL_SECONDS = 1.0
 """How often every open copy re-reads the session's row (one primary-key read)."""
-Step = Callable[["Store", str, str, "datetime"], Session]
 
 
 class SessionScreen(Screen[None]):
@@ -45,7 +49,8 @@ class SessionScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     """At 80x24 the card drops its margins and cuts the description to leave room for quotes."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next", "Next/skip", tooltip="Next item (skipped if undecided)",
+        *decision_bindings(),
+        Binding("n", "next", "Next", tooltip="Next item (skipped if undecided)",
                 id="session.next"),
         Binding("z", "park", "Park", tooltip="Set the item aside for later", id="session.park"),
         Binding("space", "pause", "Pause", tooltip="Pause or resume the session",
@@ -54,7 +59,8 @@ class SessionScreen(Screen[None]):
                 id="session.end"),
         Binding("w", "write", "Write", tooltip="Write the summary to a file",
                 id="session.write", show=False),
-        Binding("escape", "leave", "Leave", tooltip="Back to the workspace", id="session.leave"),
+        Binding("escape", "leave", "Leave", tooltip="Back to the workspace",
+                id="session.leave", show=False),
     ]  # fmt: skip
 
     def __init__(self, workspace: Workspace, session_id: str) -> None:
@@ -90,7 +96,7 @@ class SessionScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once ended, only writing the summary and leaving are left."""
         ended = self.session is not None and self.session.state == "ended"
-        return not (ended and action in ("next", "park", "pause", "end"))
+        return not (ended and action in ("decide", "undo", "next", "park", "pause", "end"))
 
     def tick(self) -> None:
         """Every second: redraw the clocks, then look for changes made elsewhere."""
@@ -117,15 +123,12 @@ class SessionScreen(Screen[None]):
             known = self.session
             if known is not None and known.revision == session.revision:
                 return
-            moved = known is None or known.current_item != session.current_item
-            card = (
-                read_card(store, session.current_item) if moved and session.current_item else None
-            )
+            card = read_card(store, session.current_item) if session.current_item else None
             decisions = recent_decisions(store, session.id, 4)
         except StoreError as error:
             self.app.call_from_thread(self._say, str(error), "error")
             return
-        self.app.call_from_thread(self._show, session, card, moved, decisions)
+        self.app.call_from_thread(self._show, session, card, decisions)
 
     def _store(self) -> "Store":
         activity = self.workspace.activity
@@ -137,12 +140,9 @@ class SessionScreen(Screen[None]):
         self,
         session: Session,
         card: "Card | None",
-        moved: bool,
         decisions: "list[SessionDecision]",
     ) -> None:
-        self.session, self.decisions = session, decisions
-        if moved:
-            self.card = card
+        self.session, self.card, self.decisions = session, card, decisions
         self._show_bar()
         self._show_card()
         self.query_one("#session-log", Static).update(log_line(session, decisions))
@@ -187,6 +187,20 @@ class SessionScreen(Screen[None]):
         if reason:
             self._say(reason)
         return not reason
+
+    def action_decide(self, kind: str) -> None:
+        card = self.card
+        if not self._allowed() or card is None:
+            return
+
+        def answer(action: "Action") -> None:
+            self.step(decision_step(card.id, action))
+
+        ask(self.app, kind, card, answer)
+
+    def action_undo(self) -> None:
+        if self._allowed():
+            self.step(undo_step)
 
     def action_next(self) -> None:
         if self._allowed():
@@ -244,15 +258,11 @@ class SessionScreen(Screen[None]):
 
     @work(thread=True, group="session-write")
     def write_summary(self, path: str) -> None:
-        from pathlib import Path
-
-        from prodops_tui.services.session_summary import current_summary
+        from prodops_tui.services.session_summary import write_summary
 
         assert self.session is not None
         try:
-            text = current_summary(self._store(), self.session, self.workspace.clock())
-            target = Path(path).expanduser()
-            target.write_text(text, encoding="utf-8")
+            target = write_summary(self._store(), self.session, self.workspace.clock(), path)
         except (StoreError, OSError) as error:
             self.app.call_from_thread(self._say, f"Summary not written: {error}", "error")
             return

@@ -4,6 +4,7 @@ saved at the end (decisions, parked and skipped items, time per item, totals).""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -29,14 +30,22 @@ class SessionDecision:
     reason: str
     at: datetime | None
 
+    undone: bool = False
+
     def what(self) -> str:
-        """The decision in a few words, e.g. "priority High -> Low"."""
-        detail = {k: v for k, v in self.detail.items() if v not in (None, "", [], {})}
-        if "to" in detail:
-            before = f"{_flat(detail['from'])} -> " if "from" in detail else ""
-            return f"{self.action} {before}{_flat(detail['to'])}"
-        rest = ", ".join(f"{k} {_flat(v)}" for k, v in detail.items() if k != "from")
-        return f"{self.action} ({rest})" if rest else self.action
+        """The decision in a few words, e.g. "priority High" or "labels +ux -old"."""
+        if "to" in self.detail:
+            return f"{self.action} {_flat(self.detail.get('from'))} -> {_flat(self.detail['to'])}"
+        value = self.detail.get("value")
+        if self.action == "labels" and isinstance(value, dict):
+            changes = [f"+{v}" for v in value.get("add", [])]
+            value = " ".join(changes + [f"-{v}" for v in value.get("remove", [])])
+        elif self.action == "assignee" and isinstance(value, list | tuple) and len(value) == 2:
+            value = value[1] or "nobody"
+        elif self.action == "score" and isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
+        text = f"{self.action} {_flat(value)}" if value not in (None, "", [], {}) else self.action
+        return f"{text} (undone)" if self.undone else text
 
 
 def _flat(value: Any) -> str:
@@ -58,15 +67,22 @@ def session_decisions(conn: Connection, session_id: str, limit: int = 0) -> list
         decision.c.detail,
         decision.c.reason,
         decision.c.created_at,
-    ).where(decision.c.session_id == session_id)
+    ).where(decision.c.session_id == session_id, decision.c.action != "undo")
     query = query.order_by(decision.c.id.desc())
     if limit:
         query = query.limit(limit)
     rows = conn.execute(query).all()
-    found = [
-        SessionDecision(actor, target, key or target, action, dict(detail or {}), reason, aware(at))
-        for actor, target, key, action, detail, reason, at in rows
-    ]
+    duplicates = [str((d or {}).get("value")) for *_, a, d, _, _ in rows if a == "duplicate"]
+    canonical = issue_keys(conn, duplicates)
+    found = []
+    for actor, target, key, action, detail, reason, at in rows:
+        detail = dict(detail or {})
+        if action == "duplicate" and detail.get("value") in canonical:
+            detail["value"] = f"of {canonical[detail['value']][0]}"
+        undone = bool(detail.get("undone"))
+        found.append(
+            SessionDecision(actor, target, key or target, action, detail, reason, aware(at), undone)
+        )
     return found[::-1]
 
 
@@ -122,6 +138,13 @@ def current_summary(store: Store, session: "Session", now: datetime) -> str:
         return session.summary
     with store.read() as conn:
         return render_summary(conn, session, now)
+
+
+def write_summary(store: Store, session: "Session", now: datetime, path: str | Path) -> Path:
+    """Write the session's summary (see `current_summary`) to `path`; the file written."""
+    target = Path(path).expanduser()
+    target.write_text(current_summary(store, session, now), encoding="utf-8")
+    return target
 
 
 def _heading(session: "Session", now: datetime) -> list[str]:

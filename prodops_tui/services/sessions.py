@@ -5,19 +5,24 @@ parked, skipped and decided items, seconds per item and the running clock), so a
 pause, resume, join or follow a session. Changes lock the row (`FOR UPDATE` on PostgreSQL, the
 write lock on SQLite), so two processes acting at once do not lose each other's steps."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
-from uuid import uuid4
 
-from sqlalchemy import Connection, Table, insert, or_, select, update
+from sqlalchemy import Connection, select, update
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import SessionState
+from prodops_tui.services.session_start import (
+    get_session,
+    list_sessions,
+    resolve_issues,
+    session_table,
+    start_session,
+)
 from prodops_tui.services.session_state import (
-    MAX_TIMEBOX,
     POLICIES,
     Progress,
     Session,
@@ -46,6 +51,7 @@ __all__ = [
     "resume",
     "skip",
     "start_session",
+    "undo",
 ]
 
 T = TypeVar("T")
@@ -53,85 +59,6 @@ T = TypeVar("T")
 
 def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
-
-
-def _table() -> Table:
-    return SQLModel.metadata.tables["triage_session"]
-
-
-def resolve_issues(store: Store, refs: Iterable[str]) -> list[str]:
-    """Issue ids for ids or keys, in the order given (once each); unknown ones are an error."""
-    wanted = list(dict.fromkeys(ref.strip() for ref in refs if ref.strip()))
-    issue = SQLModel.metadata.tables["issue"]
-    query = select(issue.c.id, issue.c.key).where(
-        or_(issue.c.id.in_(wanted), issue.c.key.in_(wanted)), issue.c.deleted.is_(False)
-    )
-    with store.read() as conn:
-        found = {ref: id for id, key in conn.execute(query) for ref in (id, key)}
-    missing = [ref for ref in wanted if ref not in found]
-    if missing:
-        raise StoreError(f"no issue {', '.join(missing[:5])} in the workspace")
-    return list(dict.fromkeys(found[ref] for ref in wanted))
-
-
-def start_session(
-    store: Store,
-    *,
-    queue: list[str],
-    lead: str,
-    name: str = "",
-    view: str = "",
-    timebox_minutes: int = 60,
-    participants: Iterable[str] = (),
-    policy: str = "lead",
-    now: datetime | None = None,
-) -> Session:
-    """Create a running session over `queue` (issue ids), its first item current."""
-    if not queue:
-        raise StoreError("the session's queue is empty: nothing to triage")
-    if not 1 <= timebox_minutes <= MAX_TIMEBOX:
-        raise StoreError(f"the timebox must be 1 to {MAX_TIMEBOX} minutes")
-    if policy not in POLICIES:
-        raise StoreError(f"unknown policy {policy!r}: use {' or '.join(POLICIES)}")
-    if not lead.strip():
-        raise StoreError("a session needs a lead (the actor's name)")
-    moment = _now(now)
-    people = [p for p in dict.fromkeys(p.strip() for p in participants) if p and p != lead]
-    row = {
-        "id": uuid4().hex[:8],
-        "name": name.strip() or view or f"Triage {moment:%Y-%m-%d %H:%M}",
-        "view": view,
-        "queue": list(dict.fromkeys(queue)),
-        "timebox_minutes": timebox_minutes,
-        "participants": people,
-        "state": SessionState.ACTIVE.value,
-        "current_item": queue[0],
-        "created_by": lead,
-        "started_at": moment,
-        "ended_at": None,
-        "summary": "",
-        "policy": policy,
-        "progress": {"position": 0, "since": moment.isoformat(), "rev": 1},
-    }
-    with store.write() as conn:
-        conn.execute(insert(_table()).values(**row))
-    return Session.from_row(row)
-
-
-def get_session(store: Store, session_id: str) -> Session:
-    """The session as stored now; a one-row read by primary key (cheap enough to poll)."""
-    with store.read() as conn:
-        row = conn.execute(select(_table()).where(_table().c.id == session_id)).mappings().first()
-    if row is None:
-        raise StoreError(f"no triage session {session_id!r}")
-    return Session.from_row(row)
-
-
-def list_sessions(store: Store) -> list[Session]:
-    """Every session, newest first."""
-    query = select(_table()).order_by(_table().c.started_at.desc(), _table().c.id)
-    with store.read() as conn:
-        return [Session.from_row(row) for row in conn.execute(query).mappings()]
 
 
 Change = Callable[[Connection, Session, Progress, datetime], Values]
@@ -146,13 +73,19 @@ def _change(store: Store, session_id: str, change: Change, now: datetime | None 
         session = _locked(conn, session_id)
         progress = {**session.progress, "rev": session.revision + 1}
         values = {**change(conn, session, progress, moment), "progress": progress}
-        conn.execute(update(_table()).where(_table().c.id == session_id).values(**values))
-        row = conn.execute(select(_table()).where(_table().c.id == session_id)).mappings().one()
+        conn.execute(
+            update(session_table()).where(session_table().c.id == session_id).values(**values)
+        )
+        row = (
+            conn.execute(select(session_table()).where(session_table().c.id == session_id))
+            .mappings()
+            .one()
+        )
     return Session.from_row(row)
 
 
 def _locked(conn: Connection, session_id: str) -> Session:
-    query = select(_table()).where(_table().c.id == session_id).with_for_update()
+    query = select(session_table()).where(session_table().c.id == session_id).with_for_update()
     row = conn.execute(query).mappings().first()
     if row is None:
         raise StoreError(f"no triage session {session_id!r}")
@@ -249,6 +182,56 @@ def decide(
     if final and after.current_item == item and after.state == SessionState.ACTIVE:
         after = next_item(store, session_id, actor, now)
     return result, after
+
+
+def undo(
+    store: Store,
+    session_id: str,
+    actor: str,
+    apply: Callable[[], T],
+    now: datetime | None = None,
+) -> tuple[T, Session]:
+    """Undo `actor`'s last decision (`apply` is services.triage_undo.undo_last); when it was
+    on an item the session already left, the session goes back to that item."""
+    _steer(actor)(get_session(store, session_id))
+    result = apply()
+
+    def change(conn: Connection, session: Session, progress: Progress, moment: datetime) -> Values:
+        progress["decided"] = _decided(conn, session)
+        item = _undone_here(conn, session_id, actor) or session.current_item
+        progress["last"] = {"actor": actor, "action": "undid", "item": item}
+        if item == session.current_item or item not in session.queue:
+            return {}
+        _stop_clock(session, progress, moment)
+        for kind in ("parked", "skipped"):
+            progress[kind] = [i for i in progress.get(kind, []) if i != item]
+        progress.update(position=session.queue.index(item), since=moment.isoformat())
+        return {"current_item": item}
+
+    return result, _change(store, session_id, change, now)
+
+
+def _decided(conn: Connection, session: Session) -> list[str]:
+    """The queue's items with a decision in this session that was not undone."""
+    decision = SQLModel.metadata.tables["decision"]
+    query = select(decision.c.target, decision.c.detail).where(
+        decision.c.session_id == session.id, decision.c.action != "undo"
+    )
+    live = {target for target, detail in conn.execute(query) if not (detail or {}).get("undone")}
+    return [item for item in session.queue if item in live]
+
+
+def _undone_here(conn: Connection, session_id: str, actor: str) -> str:
+    """The item of `actor`'s newest decision when it is an undo made in this session."""
+    decision = SQLModel.metadata.tables["decision"]
+    query = (
+        select(decision.c.target, decision.c.action, decision.c.session_id)
+        .where(decision.c.actor == actor)
+        .order_by(decision.c.id.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return str(row.target) if row and row.action == "undo" and row.session_id == session_id else ""
 
 
 def pause(store: Store, session_id: str, actor: str, now: datetime | None = None) -> Session:

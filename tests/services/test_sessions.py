@@ -237,3 +237,34 @@ def test_concurrent_joins_from_two_processes_lose_nobody(
         )
     seen = sessions.get_session(other, session.id)
     assert sorted(seen.participants) == sorted(names) and seen.revision == 17
+
+
+def test_decisions_carry_the_session_and_final_ones_move_on(store: Store, queue: list[str]) -> None:
+    from prodops_tui.services import triage
+    from prodops_tui.services.triage_undo import undo_last
+
+    session = started(store, queue, participants=["bo"], policy="anyone")
+
+    def run(actor: str, item: str, action: triage.Action, final: bool) -> sessions.Session:
+        def apply(session_id: str) -> triage.Decided:
+            return triage.decide(store, item, action, actor, session_id=session_id)
+
+        return sessions.decide(store, session.id, actor, item, action.kind, apply, final=final)[1]
+
+    after = run("lea", queue[0], triage.Action("priority", "High"), False)
+    assert after.current_item == queue[0] and after.items("decided") == (queue[0],)
+    after = run("bo", queue[0], triage.Action("accept"), True)
+    assert after.current_item == queue[1]
+    after = run("lea", queue[1], triage.Action("decline", reason="Not our market"), True)
+    assert after.current_item == queue[2]
+    _, after = sessions.undo(store, session.id, "lea", lambda: undo_last(store, "lea"))
+    assert after.current_item == queue[1] and after.items("decided") == (queue[0],)
+    assert after.progress["last"] == {"actor": "lea", "action": "undid", "item": queue[1]}
+    with store.read() as conn:
+        tagged = conn.execute(text("SELECT count(*) FROM decision WHERE session_id IS NULL"))
+        assert tagged.scalar_one() == 0
+    summary = sessions.end_session(store, session.id, "lea").summary
+    assert "| API-1 Export \\| fails 1 | priority High |  | lea |" in summary
+    assert "| accept |  | bo |" in summary
+    assert "| decline (undone) | Not our market | lea |" in summary
+    assert "1 decided, 0 parked, 0 skipped" in summary

@@ -106,7 +106,7 @@ async def test_a_participant_may_not_steer_a_lead_session(
     app = open_session(workspace_url, session_id, "bo")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "following lea" in text(app, "#session-bar"))
-        await pilot.press("n", "z", "E")
+        await pilot.press("1", "n", "z", "E")
         await pilot.pause(0.3)
         messages = [str(n.message) for n in app._notifications]  # noqa: SLF001
         assert "Only the lead (lea) decides in this session" in messages
@@ -161,3 +161,35 @@ async def test_shift_s_on_the_backlog_starts_a_session_over_the_list(workspace_u
         30,
     )
     assert len(started.queue) == 200 and started.state == "active"
+
+
+async def test_decision_keys_record_the_session_and_undo_goes_back(
+    workspace_url: str, session_id: str
+) -> None:
+    app = open_session(workspace_url, session_id, "lea")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "PROD-1" in text(app, "#card-head"))
+        await pilot.press("p")
+        await pilot.pause(0.1)
+        await pilot.press("home", "enter")
+        await until(pilot, lambda: "Priority Highest" in text(app, "#card-facts"))
+        assert "lea PROD-1: priority Highest" in text(app, "#session-log")
+        await pilot.press("1")
+        await until(pilot, lambda: "PROD-2" in text(app, "#card-head"))
+        assert "PROD-1: accept" in text(app, "#session-log")
+        await pilot.press("u")
+        await until(pilot, lambda: "PROD-1" in text(app, "#card-head"))
+        assert "accept (undone)" in text(app, "#session-log")
+    store = Store.open(workspace_url)
+    try:
+        with store.read() as conn:
+            from sqlalchemy import text as sql
+
+            rows = conn.execute(sql("SELECT action, session_id FROM decision ORDER BY id")).all()
+    finally:
+        store.close()
+    assert [tuple(r) for r in rows] == [
+        ("priority", session_id),
+        ("accept", session_id),
+        ("undo", session_id),
+    ]
