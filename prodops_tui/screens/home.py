@@ -15,7 +15,14 @@ from textual.worker import get_current_worker
 
 from prodops_tui.models.enums import ExperimentStatus, ToolStatus
 from prodops_tui.screens import home_charts as charts
-from prodops_tui.screens.home_cards import CARDS, CONFLICTS, Card, CardSpec, Counts
+from prodops_tui.screens.home_cards import (
+    CARDS,
+    CONFLICTS,
+    QUERY_COUNTS,
+    Card,
+    CardSpec,
+    Counts,
+)
 from prodops_tui.services import stats, trends
 from prodops_tui.services.trends import Trends, sources
 from prodops_tui.store.errors import StoreError
@@ -36,6 +43,14 @@ RENEWALS = ListQuery(
 RUNNING = ListQuery(
     "experiment", ("name", "start"), filters=(("status", ExperimentStatus.RUNNING.value),)
 )
+COUNT_STEPS = (
+    ("issues",),
+    ("issues_untriaged", "snoozed_issues_due"),
+    SUMMARY_STEPS[2],
+    ("snoozed_feedback_due",),
+)
+"""The counts over big tables after the first frame, issues before feedback; those named in
+QUERY_COUNTS are their card's query, counted as the list counts it."""
 EMPTY_HINT = (
     "This workspace has no data yet. Connect a source with `prodops connect jira` (or zendesk, "
     "growthbook, mixpanel), then sync with ctrl+r or `prodops sync`. "
@@ -178,22 +193,36 @@ class HomeScreen(Screen[None]):
         worker = get_current_worker()
         reader, today = self.workspace.reader, self.workspace.today()
         try:
-            for keys in SUMMARY_STEPS[1:]:
+            for keys in COUNT_STEPS:
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._show_counts, reader.summary(today, keys))
+                if keys[0] in QUERY_COUNTS:
+                    counts = self._query_counts(keys)
+                else:
+                    counts = reader.summary(today, keys)
+                self.app.call_from_thread(self._show_counts, counts)
             self.app.call_from_thread(self.post_message, self.Counted())
             if not worker.is_cancelled:
-                self._load_attention_and_charts()
+                self._load_conflicts_and_charts()
         except StoreError as error:
             self.app.call_from_thread(self._unread, error)
 
-    def _load_attention_and_charts(self) -> None:
-        """After the exact counts: snoozed items due, experiment conflicts, then the charts."""
-        reader, now = self.workspace.reader, self.workspace.clock()
-        attention = stats.attention(reader, now)
-        attention["experiment_conflicts"] = len(trends.experiments_in_conflict(reader))
-        self.app.call_from_thread(self._show_counts, attention)
+    def _query_counts(self, keys: tuple[str, ...]) -> Counts:
+        """Cards' counts that are their list's query, counted the way the list counts."""
+        from prodops_tui.services.query import parse
+
+        now, counts = self.workspace.clock(), {}
+        for key in keys:
+            table, text = QUERY_COUNTS[key]
+            where = parse(text, table, now).where
+            counts[key] = self.workspace.reader.count(ListQuery(table, ("id",), where=where))
+        return counts
+
+    def _load_conflicts_and_charts(self) -> None:
+        """After the exact counts: experiments in conflict, then the charts."""
+        reader = self.workspace.reader
+        conflicts = len(trends.experiments_in_conflict(reader))
+        self.app.call_from_thread(self._show_counts, {"experiment_conflicts": conflicts})
         period = stats.last_weeks(self.workspace.today(), charts.WEEKS)
         found = trends.read_trends(reader, period)
         self.app.call_from_thread(self._show_trends, found)

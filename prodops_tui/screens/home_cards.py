@@ -40,11 +40,17 @@ def _sources(c: Counts) -> Shown:
     return c["stale"] + c["failing"], note, f"of {c['sources']:,} sources"
 
 
-UNTRIAGED_QUERY = "triage:untriaged"
+UNTRIAGED_QUERY = "triage:untriaged -category:done"
 NEW_FEEDBACK_QUERY = "state:new"
 ISSUES_DUE_QUERY = "triage:snoozed -is:snoozed"
 FEEDBACK_DUE_QUERY = "state:snoozed -is:snoozed"
 """Snoozed, and the snooze is over: back in the queue."""
+QUERY_COUNTS = {
+    "issues_untriaged": ("issue", UNTRIAGED_QUERY),
+    "snoozed_issues_due": ("issue", ISSUES_DUE_QUERY),
+    "snoozed_feedback_due": ("feedback", FEEDBACK_DUE_QUERY),
+}
+"""Counts read with the very query their card applies, so the card and its list agree."""
 
 CARDS = (
     CardSpec(

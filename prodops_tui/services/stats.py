@@ -22,7 +22,6 @@ __all__ = [
     "TopIssue",
     "WeekScore",
     "adoption",
-    "attention",
     "bar",
     "csat_by_week",
     "decisions_by_week",
@@ -201,11 +200,6 @@ def adoption(reader: Reader, period: Period, limit: int = 10) -> list[Adoption]:
         Adoption(key, summary, event, day, 100.0 * used / active if active else None)
         for key, summary, event, day, used, active in stats_sql.shipped_usage(reader, period, limit)
     ]
-
-
-def attention(reader: Reader, now: datetime) -> dict[str, int]:
-    """Snoozed issues and feedback due back, and connectors whose last sync failed."""
-    return stats_sql.attention_counts(reader, now)
 
 
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -87,8 +87,8 @@ FIELDS: Mapping[str, Mapping[str, Field]] = {
     "issue": _fields(
         "status=text:status priority=text:priority:priority_rank label=list:labels "
         "assignee=text:assignee project=text:project type=text:type key=text:key "
-        "triage=text:triage_state score=number:score evidence=number:evidence_count "
-        "updated=time:updated created=time:created"
+        "triage=text:triage_state category=text:status_category score=number:score "
+        "evidence=number:evidence_count updated=time:updated created=time:created"
     ),
     "feedback": _fields(
         "kind=text:kind state=text:state tag=list:tags org=text:org_name tier=text:org_tier "

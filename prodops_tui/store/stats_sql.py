@@ -8,12 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from prodops_tui.models.enums import (
-    FeedbackKind,
-    FeedbackState,
-    StatusCategory,
-    TriageState,
-)
+from prodops_tui.models.enums import FeedbackKind, StatusCategory
 from prodops_tui.store.reads import Cancelled, Reader
 
 ACTIVE = "$active"
@@ -163,27 +158,6 @@ def shipped_usage(reader: Reader, period: Period, limit: int) -> list[tuple[Any,
     return [
         (k, s, e, str(d)[:10], int(u), int(a)) for k, s, e, d, u, a in _rows(reader, sql, params)
     ]
-
-
-def attention_counts(reader: Reader, now: datetime) -> dict[str, int]:
-    """Snoozed issues and feedback whose snooze ended (due back in their lists), and
-    connections with a stream whose last sync failed."""
-    at = moment_param(reader.dialect, now)
-    sql = (
-        "SELECT (SELECT count(*) FROM issue WHERE triage_state = ? AND NOT deleted"
-        " AND snoozed_until IS NOT NULL AND snoozed_until <= ?),"
-        " (SELECT count(*) FROM feedback WHERE state = ?"
-        " AND snoozed_until IS NOT NULL AND snoozed_until <= ?),"
-        " (SELECT count(DISTINCT connection_id) FROM sync_state WHERE last_error <> ''"
-        " AND (last_success_at IS NULL OR last_error_at >= last_success_at))"
-    )
-    params = [TriageState.SNOOZED.value, at, FeedbackState.SNOOZED.value, at]
-    issues, feedback, failing = _rows(reader, sql, params)[0]
-    return {
-        "snoozed_issues_due": int(issues),
-        "snoozed_feedback_due": int(feedback),
-        "connectors_failing": int(failing),
-    }
 
 
 def source_health(reader: Reader) -> list[tuple[str, str, str, datetime | str | None, str]]:

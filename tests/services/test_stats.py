@@ -80,14 +80,6 @@ def test_adoption_of_what_shipped(reader: Reader) -> None:
     assert stats.adoption(reader, stats.since_days(NOW, 3)) == []
 
 
-def test_attention_counts(reader: Reader) -> None:
-    assert stats.attention(reader, NOW) == {
-        "snoozed_issues_due": 1,
-        "snoozed_feedback_due": 0,
-        "connectors_failing": 1,
-    }
-
-
 def test_an_empty_period_has_empty_series(reader: Reader) -> None:
     empty = (at(1, 5), at(1, 12))
     assert stats.feedback_by_theme(reader, empty) == []

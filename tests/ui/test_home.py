@@ -4,12 +4,13 @@ data, and a helpful screen for an empty workspace."""
 from datetime import timedelta
 
 from conftest import AppFactory, wait
+from sqlmodel import SQLModel
 from test_ui_screens import screen_text
 from ui_rows import NOW
 
 from prodops_tui.screens.conflicts import ConflictsDialog
 from prodops_tui.screens.home import HomeScreen
-from prodops_tui.screens.home_cards import Card
+from prodops_tui.screens.home_cards import CARDS, Card
 from prodops_tui.screens.home_charts import EMPTY
 from prodops_tui.store.store import Store
 from prodops_tui.widgets.activity import DATA
@@ -21,6 +22,23 @@ SIZE = (120, 36)
 def cards(app: object) -> dict[str, str]:
     screen = app.screen  # type: ignore[attr-defined]
     return {card.spec.title: str(card.render()) for card in screen.query(Card)}
+
+
+def snooze_two(url: str) -> None:
+    """PROD-1 snoozed until yesterday (due back), PROD-2 until tomorrow; PROD-3 is done."""
+    issue = SQLModel.metadata.tables["issue"]
+    changes = {
+        "jira:acme:1": {"triage_state": "snoozed", "snoozed_until": NOW - timedelta(days=1)},
+        "jira:acme:2": {"triage_state": "snoozed", "snoozed_until": NOW + timedelta(days=1)},
+        "jira:acme:3": {"status_category": "done"},
+    }
+    store = Store.open(url)
+    try:
+        with store.write() as conn:
+            for id_, values in changes.items():
+                conn.execute(issue.update().where(issue.c.id == id_).values(**values))
+    finally:
+        store.close()
 
 
 def add_rows(url: str) -> None:
@@ -51,17 +69,36 @@ def add_rows(url: str) -> None:
         store.close()
 
 
-async def test_number_keys_open_the_screen_behind_each_card(
+async def test_number_keys_open_the_list_each_card_counts(
     workspace_url: str, make_app: AppFactory
 ) -> None:
+    snooze_two(workspace_url)
     app = make_app(workspace_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot)
         shown = cards(app)
-        assert "225" in shown["Untriaged"] and "of 300 issues" in shown["Untriaged"]
-        assert "80" in shown["New feedback"] and "of 120 items" in shown["New feedback"]
+        assert "of 300 issues" in shown["Untriaged"] and "of 120 items" in shown["New feedback"]
         assert all("counting…" not in text for text in shown.values())
-        for key, mode in (("1", "backlog"), ("2", "inbox"), ("5", "calendar"), ("6", "tools")):
+        counts = dict(app.screen.counts)
+        assert (counts["issues_untriaged"], counts["feedback_new"]) == (
+            222,
+            80,
+        )  # 225, less two snoozed and one done
+        assert (counts["snoozed_issues_due"], counts["snoozed_feedback_due"]) == (1, 0)
+        for key, mode, count in (
+            ("1", "backlog", "issues_untriaged"),
+            ("2", "inbox", "feedback_new"),
+            ("3", "backlog", "snoozed_issues_due"),
+            ("4", "inbox", "snoozed_feedback_due"),
+        ):
+            await pilot.press("f2")
+            await wait(pilot)
+            await pilot.press(key)
+            await wait(pilot)
+            assert app.current_mode == mode, key
+            assert app.screen.query_text == CARDS[int(key) - 1].query, key
+            assert app.screen.status.rows == counts[count], key
+        for key, mode in (("5", "calendar"), ("6", "tools"), ("7", "tools")):
             await pilot.press("f2")
             await wait(pilot)
             await pilot.press(key)
