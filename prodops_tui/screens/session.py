@@ -194,7 +194,7 @@ class SessionScreen(Screen[None]):
             return
 
         def answer(action: "Action") -> None:
-            self.step(decision_step(card.id, action))
+            self.step(decision_step(card, action))
 
         ask(self.app, kind, card, answer)
 

@@ -59,14 +59,18 @@ def ask(app: App[None], kind: str, card: "Card", answer: Callable[["Action"], No
     answer(Action(kind))
 
 
-def decision_step(item: str, action: "Action") -> Step:
-    """The session step deciding `action` on `item` (refused if the session moved on)."""
+def decision_step(card: "Card", action: "Action") -> Step:
+    """The session step deciding `action` on the card's issue: refused if the session moved on,
+    logged but not applied if the issue changed since the card was read (services.versions)."""
+    item = card.id
 
     def step(store: "Store", session_id: str, actor: str, now: datetime) -> Session:
         from prodops_tui.services import sessions, triage
 
         def apply(session: str) -> triage.Decided:
-            return triage.decide(store, item, action, actor, session_id=session)
+            return triage.decide(
+                store, item, action, actor, session_id=session, seen_version=card.version
+            )
 
         final = action.kind in FINAL
         kind = action.kind

@@ -42,6 +42,8 @@ class Card:
     evidence: int
     quotes: tuple[Quote, ...]
     deleted: bool
+    version: int = 0
+    """The issue's local version when read: a decision on it is refused if it moved since."""
 
 
 def read_card(store: Store, issue_id: str, quotes: int = 3) -> Card:
@@ -71,6 +73,7 @@ def read_card(store: Store, issue_id: str, quotes: int = 3) -> Card:
         evidence=total,
         quotes=strongest,
         deleted=bool(row["deleted"]),
+        version=int(row["version"]),
     )
 
 

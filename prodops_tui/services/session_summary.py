@@ -45,6 +45,8 @@ class SessionDecision:
         elif self.action == "score" and isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
         text = f"{self.action} {_flat(value)}" if value not in (None, "", [], {}) else self.action
+        if self.detail.get("stale"):
+            return f"{text} (not applied: the issue changed meanwhile)"
         return f"{text} (undone)" if self.undone else text
 
 

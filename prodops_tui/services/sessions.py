@@ -212,12 +212,13 @@ def undo(
 
 
 def _decided(conn: Connection, session: Session) -> list[str]:
-    """The queue's items with a decision in this session that was not undone."""
+    """The queue's items with a decision in this session that was applied and not undone."""
     decision = SQLModel.metadata.tables["decision"]
     query = select(decision.c.target, decision.c.detail).where(
         decision.c.session_id == session.id, decision.c.action != "undo"
     )
-    live = {target for target, detail in conn.execute(query) if not (detail or {}).get("undone")}
+    rows = conn.execute(query)
+    live = {target for target, d in rows if not {"undone", "stale"} & set(d or {})}
     return [item for item in session.queue if item in live]
 
 

@@ -268,3 +268,30 @@ def test_decisions_carry_the_session_and_final_ones_move_on(store: Store, queue:
     assert "| accept |  | bo |" in summary
     assert "| decline (undone) | Not our market | lea |" in summary
     assert "1 decided, 0 parked, 0 skipped" in summary
+
+
+def test_a_decision_on_an_issue_changed_meanwhile_is_logged_not_applied(
+    store: Store, other: Store, queue: list[str]
+) -> None:
+    from prodops_tui.services import triage
+    from prodops_tui.services.versions import ItemChanged
+
+    session = started(store, queue, participants=["bo"], policy="anyone")
+    seen = read_card(other, queue[0]).version
+
+    def decide(member: Store, actor: str, action: triage.Action, version: int) -> None:
+        def apply(sid: str) -> triage.Decided:
+            return triage.decide(
+                member, queue[0], action, actor, session_id=sid, seen_version=version
+            )
+
+        final = action.kind == "accept"
+        sessions.decide(member, session.id, actor, queue[0], action.kind, apply, final=final)
+
+    decide(store, "lea", triage.Action("priority", "High"), seen)
+    with pytest.raises(ItemChanged):
+        decide(other, "bo", triage.Action("accept"), seen)
+    after = sessions.get_session(store, session.id)
+    assert after.current_item == queue[0] and after.items("decided") == (queue[0],)
+    summary = sessions.end_session(store, session.id, "lea").summary
+    assert "| accept (not applied: the issue changed meanwhile) |  | bo |" in summary
