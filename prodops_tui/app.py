@@ -1,5 +1,6 @@
 """ProdOpsApp: wires the workspace's read path to one mode per area, and the global keys."""
 
+import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
@@ -7,7 +8,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from prodops_tui.services.background import Cycle
 
 MODE_ORDER = tuple(MODE_TITLES)
+SIXTEEN_COLOURS = frozenset({"standard", "windows"})
+"""Rich's names for terminals with the 16 ANSI colours only (TERM=xterm, the Linux console)."""
 SCREENS_BY_MODE = {
     "home": "prodops_tui.screens.home:HomeScreen",
     "backlog": "prodops_tui.screens.backlog:BacklogScreen",
@@ -94,8 +97,11 @@ class ProdOpsApp(App[None]):
         theme: str = "",
         actor: str = "",
         sync_interval: float = SYNC_INTERVAL,
+        animations: bool = False,
     ) -> None:
         super().__init__()
+        if not animations and "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"  # no smooth scrolling or blinking over slow links
         self.keymap = dict(keymap or {})
         """Binding id -> keys from the config's `[keymap]`, e.g. {"mode.backlog": "f9"}."""
         self.theme_name = theme
@@ -126,9 +132,19 @@ class ProdOpsApp(App[None]):
             self.set_interval(self.sync_interval, partial(self.background, sync=True, quiet=True))
         self.set_timer(self.WATCH_AFTER, partial(self.activity.watch, self.post_message))
 
+    def adapt_to_terminal(self) -> None:
+        """Before running in a real terminal: with only 16 colours (TERM=xterm, the Linux
+        console) and no theme configured, use the terminal's own palette."""
+        if not self.theme_name and self.console.color_system in SIXTEEN_COLOURS:
+            self.theme_name = "ansi-dark"
+
     def on_unmount(self) -> None:
         self.reader.close()
         self.activity.close()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.animation_level == "none" and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     @on(Watched)
     def remote_change(self, event: Watched) -> None:

@@ -30,8 +30,10 @@ def run_app(
         theme=config.theme,
         actor=config.actor_name,
         sync_interval=config.sync_minutes * 60,
+        animations=config.animations,
     )
-    app.run()
+    app.adapt_to_terminal()
+    app.run(mouse=config.mouse)
 
 
 def _plain_open_arguments(argv: list[str]) -> tuple[str | None, bool] | None:

@@ -190,11 +190,13 @@ def _register() -> None:
     from prodops_tui.cli.imports import import_command
     from prodops_tui.cli.outbox import outbox_command
     from prodops_tui.cli.push import push_command
+    from prodops_tui.cli.serve import serve_command
     from prodops_tui.cli.sync import sync_command
+    from prodops_tui.cli.team import init_team_command
     from prodops_tui.cli.triage import triage_command
 
     commands = (connect_command, sync_command, push_command, outbox_command, doctor_command)
-    for command in (*commands, import_command, triage_command):
+    for command in (*commands, import_command, triage_command, init_team_command, serve_command):
         cli.add_command(command)
 
 

@@ -27,7 +27,9 @@ def open_store(options: "Options", *, read_only: bool = False) -> "Store":
     from prodops_tui.store.store import Store
 
     workspace = options.resolve()
-    return Store.open(workspace.url, read_only=read_only or options.read_only, create=True)
+    store = Store.open(workspace.url, read_only=read_only or options.read_only, create=True)
+    store.actor = options.config.actor_name  # the sync lock says who syncs
+    return store
 
 
 def connections(store: "Store", sources: Sequence[str] = ()) -> list[dict[str, Any]]:

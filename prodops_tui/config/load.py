@@ -10,7 +10,7 @@ from typing import Any
 
 from prodops_tui.config import paths
 
-_MODEL_VERSION = 2
+_MODEL_VERSION = 3
 """Bump when the settings model changes, so values cached by an older one are validated again."""
 _SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSPHRASE")
 _PASSWORD_IN_URL = re.compile(r"://[^/@:]*:[^/@]+@")
@@ -40,6 +40,8 @@ class Config:
     theme: str
     source: Path
     sync_minutes: float = 15.0
+    animations: bool = False
+    mouse: bool = True
 
     @property
     def actor_name(self) -> str:
@@ -156,4 +158,6 @@ def load_config() -> Config:
         theme=values["theme"],
         source=source,
         sync_minutes=float(values.get("sync_minutes", 15.0)),
+        animations=bool(values.get("animations", False)),
+        mouse=bool(values.get("mouse", True)),
     )

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     theme: str = ""
     sync_minutes: float = Field(default=15.0, ge=0)
     """Minutes between background syncs in the app; 0 turns them off."""
+    animations: bool = False
+    """Animate scrolling and transitions (off: less redraw over slow SSH links)."""
+    mouse: bool = True
+    """Ask the terminal for mouse events (off: no mouse traffic over SSH; keys do everything)."""
 
     @field_validator("workspaces")
     @classmethod
