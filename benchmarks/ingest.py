@@ -3,6 +3,10 @@ workspace through `services.sync.sync_connection`, and print items/s per connect
 
     uv run python benchmarks/ingest.py                  # small company (2k issues, 10k tickets)
     uv run python benchmarks/ingest.py --size medium    # 20k issues, 100k feedback (~85k tickets)
+    uv run python benchmarks/ingest.py --same-process   # fakes in this process (shares the GIL)
+
+By default the fakes run in a child process, as a real service would: the measured process does
+only what a user's `prodops sync` does (requests, decoding, mapping, writing).
 
 To measure an older commit with the same script:
     git archive <commit> prodops_tui | tar -x -C /tmp/before
@@ -11,10 +15,14 @@ To measure an older commit with the same script:
 
 import argparse
 import asyncio
+import multiprocessing
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import prodops_tui
@@ -46,17 +54,48 @@ async def _sync(store: Store, rows: list[dict[str, Any]], tokens: dict[str, str]
     return lines
 
 
+def _serve_child(size: str, seed: int, conn: Any) -> None:
+    company = generate(size, seed, TODAY)
+    with start_fakes(company, kinds=KINDS, settings=FAKE_SETTINGS) as fakes:
+        conn.send((fakes.urls, fakes.tokens))
+        conn.recv()  # any message: stop
+
+
+@contextmanager
+def fakes_in_child(size: str, seed: int) -> Iterator[SimpleNamespace]:
+    """The fakes in a separate process; yields an object with their `urls` and `tokens`."""
+    ours, theirs = multiprocessing.Pipe()
+    child = multiprocessing.get_context("spawn").Process(
+        target=_serve_child, args=(size, seed, theirs), daemon=True
+    )
+    child.start()
+    try:
+        urls, tokens = ours.recv()
+        yield SimpleNamespace(urls=urls, tokens=tokens)
+    finally:
+        ours.send("stop")
+        child.join(10)
+
+
+TODAY = date(2025, 6, 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="small", choices=("tiny", "small", "medium"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--same-process", action="store_true", help="run the fakes in-process")
     args = parser.parse_args()
-    print(f"prodops_tui from {Path(prodops_tui.__file__).parent}; size {args.size}")
-    company = generate(args.size, args.seed, date(2025, 6, 2))
-    with (
-        start_fakes(company, kinds=KINDS, settings=FAKE_SETTINGS) as fakes,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+    where = "this process" if args.same_process else "a child process"
+    source = Path(prodops_tui.__file__).parent
+    print(f"prodops_tui from {source}; size {args.size}; fakes in {where}")
+    company = generate(args.size, args.seed, TODAY)
+    serving = (
+        start_fakes(company, kinds=KINDS, settings=FAKE_SETTINGS)
+        if args.same_process
+        else fakes_in_child(args.size, args.seed)
+    )
+    with serving as fakes, tempfile.TemporaryDirectory() as tmp:
         store = Store.open(f"sqlite:///{Path(tmp) / 'ingest.db'}")
         rows = [r for r in fake_connections(company, fakes) if r["kind"] in fakes.urls]
         store.upsert("connection", rows)

@@ -25,6 +25,7 @@ from prodops_tui.models.enums import FeedbackState, OutboxState
 from prodops_tui.services.experiments import refresh_conflicts
 from prodops_tui.services.scoring import rescore_in
 from prodops_tui.services.sync_lock import SyncLock
+from prodops_tui.services.sync_pages import prefetched
 from prodops_tui.store.engine import one_line
 from prodops_tui.store.store import Store, StoreError
 
@@ -36,7 +37,7 @@ Progress = Callable[[str, int], None]
 LOCAL_ONLY: dict[str, frozenset[str]] = {
     "issue": frozenset(
         {"seq", "version", "triage_state", "snoozed_until", "reach", "impact", "confidence"}
-        | {"effort", "score"}
+        | {"effort", "score", "duplicate_of"}
     ),
     "feedback": frozenset({"seq", "version", "state", "snoozed_until"}),
 }
@@ -137,7 +138,7 @@ async def _sync_stream(
             raise ConnectorError(f"{connector.kind} has no stream {stream!r}", service=conn_id)
         result.cursor = await asyncio.to_thread(_read_cursor, store, conn_id, stream)
         first_sync = not result.cursor
-        async for page in connector.pull(stream, result.cursor):
+        async for page in prefetched(connector.pull(stream, result.cursor)):
             if first_sync and page.table in BULK_TABLES and page.table not in bulk.loading:
                 await asyncio.to_thread(bulk.start, page.table)
             state: dict[str, Any] = {"connection_id": conn_id, "stream": stream}

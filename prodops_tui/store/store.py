@@ -30,6 +30,7 @@ from prodops_tui.store.engine import (
     one_line,
 )
 from prodops_tui.store.migrate import open_engine
+from prodops_tui.store.sqlite_bulk import CompiledUpsert, compile_upsert
 
 __all__ = ["Store", "StoreError"]
 
@@ -67,6 +68,7 @@ class Store:
         """Who works through this Store (the app sets the configured name): the sync lock
         records it."""
         self._statements: dict[tuple[str, tuple[str, ...]], Insert] = {}
+        self._compiled_upserts: dict[tuple[Any, ...], CompiledUpsert | None] = {}
 
     @classmethod
     def open(cls, url: str, *, read_only: bool = False, create: bool = True) -> "Store":
@@ -179,10 +181,24 @@ class Store:
     ) -> int:
         """Run one grouped upsert; the rows actually written (psycopg's executemany rowcount is
         not summed, so PostgreSQL counts the RETURNING rows of its batched VALUES)."""
+        if self.dialect == "sqlite":
+            fast = self._compiled(conn, target, columns, tuple(rows[0]))
+            if fast is not None:
+                return fast.execute(conn, rows)
+            return max(conn.execute(self._statement(target, columns), rows).rowcount, 0)
         result = conn.execute(self._statement(target, columns), rows)
-        if self.dialect == "postgresql":
-            return len(result.fetchall())
-        return max(result.rowcount, 0)
+        return len(result.fetchall())
+
+    def _compiled(
+        self, conn: Connection, target: Table, columns: tuple[str, ...], given: tuple[str, ...]
+    ) -> CompiledUpsert | None:
+        """The SQLite fast path for rows with the keys `given` (the updated `columns` plus the
+        JSON defaults filled in for new rows)."""
+        cache_key = (target.name, columns, given)
+        if cache_key not in self._compiled_upserts:
+            statement = self._statement(target, columns)
+            self._compiled_upserts[cache_key] = compile_upsert(conn, target, statement, given)
+        return self._compiled_upserts[cache_key]
 
     def _statement(self, target: Table, columns: tuple[str, ...]) -> Insert:
         cache_key = (target.name, columns)
