@@ -47,7 +47,7 @@ def triage_command(
     elif summary_id:
         _summary(options, summary_id, output)
     elif resume_id or join_id:
-        _open_existing(options, resume_id or join_id or "", joining=bool(join_id))
+        _open_existing(options, resume_id or join_id or "")
     else:
         people = [p for p in participants.replace(" ", ",").split(",") if p]
         _start(options, issues or "", name, timebox, people, policy)
@@ -121,17 +121,12 @@ def _start(
     _run(options, session)
 
 
-def _open_existing(options: "Options", session_id: str, *, joining: bool) -> None:
-    from prodops_tui.services.sessions import get_session, join, resume
+def _open_existing(options: "Options", session_id: str) -> None:
+    from prodops_tui.services.sessions import reopen
 
     store = open_store(options)
     try:
-        session = get_session(store, session_id)
-        actor = _actor()
-        if joining:
-            session = join(store, session_id, actor)
-        elif session.state == "paused" and actor == session.lead:
-            session = resume(store, session_id, actor)
+        session = reopen(store, session_id, _actor())
     finally:
         store.close()
     _run(options, session)

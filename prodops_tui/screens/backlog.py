@@ -153,7 +153,7 @@ class BacklogScreen(ListScreen):
             self.table.reload(keep_cursor=True)
 
     def action_session(self) -> None:
-        from prodops_tui.screens.session_dialogs import offer_session
+        from prodops_tui.screens.session_start import offer_session
 
         offer_session(self, self.workspace, self.table)
 

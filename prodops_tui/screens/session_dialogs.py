@@ -2,7 +2,6 @@
 choose where the summary goes."""
 
 from dataclasses import dataclass
-from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -10,18 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from prodops_tui.services.session_state import MAX_TIMEBOX, POLICIES
-from prodops_tui.store.errors import StoreError
-from prodops_tui.store.reads import ListQuery
-from prodops_tui.widgets.paged_table import PagedTable
 from prodops_tui.widgets.safe_text import safe_text
-from prodops_tui.widgets.workspace import Workspace
-
-MAX_QUEUE = 200
-"""Issues of the list on screen a session takes at most (from the top)."""
 
 DIALOG_CSS = """
 & { align: center middle; }
@@ -155,50 +147,3 @@ class SummaryFileDialog(ModalScreen[str | None]):
         path = event.value.strip()
         if path:
             self.dismiss(path)
-
-
-def offer_session(screen: Screen[None], workspace: Workspace, table: PagedTable) -> None:
-    """Ask for a session over the list on screen (its first MAX_QUEUE issues), start it in a
-    worker and open it."""
-    if workspace.read_only or workspace.activity is None:
-        screen.notify("Read-only workspace: sessions are off", severity="warning")
-        return
-    seqs = [seq for i in range(min(table.total, MAX_QUEUE)) if (seq := table.seq_at(i))]
-    if not seqs:
-        screen.notify("The list is empty: nothing to triage", severity="warning")
-        return
-    queues = [(f"This list ({len(seqs)} issues)", "list")]
-
-    def chosen(request: SessionRequest | None) -> None:
-        if request is not None:
-            start = partial(_start, screen, workspace, seqs, request)
-            screen.run_worker(start, thread=True, group="session-start")
-
-    screen.app.push_screen(SessionStartDialog(queues), chosen)
-
-
-def _start(
-    screen: Screen[None], workspace: Workspace, seqs: list[int], ask: SessionRequest
-) -> None:
-    from prodops_tui.screens.session import SessionScreen
-    from prodops_tui.services.sessions import start_session
-
-    activity = workspace.activity
-    assert activity is not None
-    try:
-        ids = [str(row[1]) for row in workspace.reader.rows(ListQuery("issue", ("id",)), seqs)]
-        session = start_session(
-            activity.store(),
-            queue=ids,
-            lead=activity.actor,
-            name=ask.name,
-            timebox_minutes=ask.timebox_minutes,
-            participants=ask.participants,
-            policy=ask.policy,
-            now=workspace.clock(),
-        )
-    except StoreError as error:
-        note = safe_text(str(error)).plain
-        screen.app.call_from_thread(screen.notify, note, severity="error", markup=False)
-        return
-    screen.app.call_from_thread(screen.app.push_screen, SessionScreen(workspace, session.id))

@@ -47,6 +47,7 @@ __all__ = [
     "park",
     "pause",
     "refusal",
+    "reopen",
     "resolve_issues",
     "resume",
     "skip",
@@ -271,6 +272,18 @@ def join(store: Store, session_id: str, actor: str, now: datetime | None = None)
         return {"participants": [*session.participants, actor]}
 
     return _change(store, session_id, change, now)
+
+
+def reopen(store: Store, session_id: str, actor: str, now: datetime | None = None) -> Session:
+    """Open a session again: a newcomer joins it, and the lead resumes it if it was paused."""
+    session = get_session(store, session_id)
+    if session.state == SessionState.ENDED:
+        return session
+    if actor not in session.members():
+        session = join(store, session_id, actor, now)
+    if session.state == SessionState.PAUSED and actor == session.lead:
+        session = resume(store, session_id, actor, now)
+    return session
 
 
 def end_session(store: Store, session_id: str, actor: str, now: datetime | None = None) -> Session:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import fixed_clock
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 from ui_rows import NOW
 
 from prodops_tui.app import ProdOpsApp
@@ -193,3 +193,24 @@ async def test_decision_keys_record_the_session_and_undo_goes_back(
         ("accept", session_id),
         ("undo", session_id),
     ]
+
+
+async def test_shift_s_goes_back_to_an_open_session(workspace_url: str, session_id: str) -> None:
+    store = Store.open(workspace_url)
+    try:
+        sessions.pause(store, session_id, "lea")
+    finally:
+        store.close()
+    app = ProdOpsApp(workspace_url, clock=fixed_clock, actor="lea", sync_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.switch_mode("backlog")
+        await pilot.pause(0.3)
+        await pilot.press("S")
+        await pilot.pause(0.3)
+        queue = app.screen.query_one("#start-queue", Select)
+        queue.value = f"session:{session_id}"
+        app.screen.query_one("#start-name", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "Weekly" in text(app, "#session-bar"))
+        await until(pilot, lambda: "PAUSED" not in text(app, "#session-bar"))
+    assert stored(workspace_url, session_id).state == "active"
