@@ -1,5 +1,6 @@
 """`prodops triage`: start, resume, join, list triage sessions and print their summaries."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,9 +12,12 @@ if TYPE_CHECKING:
     from prodops_tui.app import ProdOpsApp
     from prodops_tui.cli import Options
     from prodops_tui.services.session_state import Session
+    from prodops_tui.store.store import Store
 
 
 @click.command("triage")
+@click.option("--view", metavar="NAME", help="Start a session over a saved Backlog view.")
+@click.option("--query", metavar="TEXT", help="Start a session over a query-bar query.")
 @click.option("--issues", metavar="KEYS", help="Start a session over these issues (a,b,c).")
 @click.option("--name", default="", help="The session's name (default: the view's).")
 @click.option("--timebox", type=int, default=45, show_default=True, help="Minutes.")
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 @click.pass_obj
 def triage_command(
     options: "Options",
+    view: str | None,
+    query: str | None,
     issues: str | None,
     name: str,
     timebox: int,
@@ -39,9 +45,11 @@ def triage_command(
     output: Path | None,
 ) -> None:
     """Run a timed triage session: one issue at a time, decisions logged, a summary at the end."""
-    chosen = [flag for flag in (issues, resume_id, join_id, summary_id) if flag]
+    chosen = [flag for flag in (view, query, issues, resume_id, join_id, summary_id) if flag]
     if len(chosen) + listing != 1:
-        raise click.UsageError("give one of --issues, --resume, --join, --list or --summary")
+        raise click.UsageError(
+            "give one of --view, --query, --issues, --resume, --join, --list or --summary"
+        )
     if listing:
         _list(options)
     elif summary_id:
@@ -50,7 +58,8 @@ def triage_command(
         _open_existing(options, resume_id or join_id or "")
     else:
         people = [p for p in participants.replace(" ", ",").split(",") if p]
-        _start(options, issues or "", name, timebox, people, policy)
+        source = Source(view or "", query or "", issues or "")
+        _start(options, source, name, timebox, people, policy)
 
 
 def _actor() -> str:
@@ -94,23 +103,44 @@ def _summary(options: "Options", session_id: str, output: Path | None) -> None:
         store.close()
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a new session's queue comes from: one of a saved view, a query or issue keys."""
+
+    view: str
+    query: str
+    issues: str
+
+    def queue(self, store: "Store") -> list[str]:
+        from datetime import UTC, datetime
+
+        from prodops_tui.services.sessions import queue_of_query, queue_of_view, resolve_issues
+
+        if self.view:
+            return queue_of_view(store, self.view, datetime.now(UTC))
+        if self.query:
+            return queue_of_query(store, self.query, datetime.now(UTC))
+        return resolve_issues(store, self.issues.split(","))
+
+
 def _start(
     options: "Options",
-    issues: str,
+    source: Source,
     name: str,
     timebox: int,
     participants: list[str],
     policy: str,
 ) -> None:
-    from prodops_tui.services.sessions import resolve_issues, start_session
+    from prodops_tui.services.sessions import start_session
 
     store = open_store(options)
     try:
         session = start_session(
             store,
-            queue=resolve_issues(store, issues.split(",")),
+            queue=source.queue(store),
             lead=_actor(),
-            name=name,
+            name=name or source.query[:40],
+            view=source.view,
             timebox_minutes=timebox,
             participants=participants,
             policy=policy,

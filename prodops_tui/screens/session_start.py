@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from prodops_tui.screens.session_dialogs import SessionRequest, SessionStartDialog
+from prodops_tui.services.session_start import MAX_QUEUE
 from prodops_tui.services.session_state import Session
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import ListQuery
@@ -17,8 +18,6 @@ from prodops_tui.widgets.workspace import Workspace
 if TYPE_CHECKING:
     from prodops_tui.store.store import Store
 
-MAX_QUEUE = 200
-"""Issues of the list on screen a session takes at most (from the top)."""
 OPEN_SHOWN = 5
 """Open sessions offered to go back to, newest first."""
 

@@ -14,6 +14,9 @@ from prodops_tui.services.session_state import MAX_TIMEBOX, POLICIES, Session
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.store import Store
 
+MAX_QUEUE = 200
+"""Issues a session takes at most from a list or a query (from the top)."""
+
 
 def session_table() -> Table:
     return SQLModel.metadata.tables["triage_session"]
@@ -98,3 +101,40 @@ def list_sessions(store: Store) -> list[Session]:
     )
     with store.read() as conn:
         return [Session.from_row(row) for row in conn.execute(query).mappings()]
+
+
+def queue_of_view(store: Store, name: str, now: datetime) -> list[str]:
+    """The issues a saved Backlog view shows now (its query, in its sort)."""
+    view = SQLModel.metadata.tables["saved_view"]
+    query = select(view.c.query, view.c.sort).where(view.c.screen == "backlog", view.c.name == name)
+    with store.read() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise StoreError(f"no saved Backlog view {name!r}: save one with the query bar first")
+    sort = tuple((c.removeprefix("-"), c.startswith("-")) for c in row.sort.split(",") if c)
+    return queue_of_query(store, row.query, now, order=sort)
+
+
+def queue_of_query(
+    store: Store,
+    text: str,
+    now: datetime,
+    limit: int = MAX_QUEUE,
+    order: tuple[tuple[str, bool], ...] = (),
+) -> list[str]:
+    """The ids of the first `limit` issues a query-bar query matches, in `order` (else the
+    query's sort, else the Backlog's); a bad query is a StoreError pointing at the mistake."""
+    from prodops_tui.services.query import QueryError, parse
+    from prodops_tui.store.reads import ListQuery, Reader
+
+    try:
+        parsed = parse(text, "issue", now)
+    except QueryError as error:
+        raise StoreError(f"bad query: {error.message}") from None
+    query = ListQuery("issue", ("id",), order or parsed.order, where=parsed.where)
+    reader = Reader(store.url)
+    try:
+        seqs = reader.snapshot(query)[:limit]
+        return [str(row[1]) for row in reader.rows(query, seqs)]
+    finally:
+        reader.close()

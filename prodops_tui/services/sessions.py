@@ -18,6 +18,8 @@ from prodops_tui.models.enums import SessionState
 from prodops_tui.services.session_start import (
     get_session,
     list_sessions,
+    queue_of_query,
+    queue_of_view,
     resolve_issues,
     session_table,
     start_session,
@@ -46,6 +48,8 @@ __all__ = [
     "next_item",
     "park",
     "pause",
+    "queue_of_query",
+    "queue_of_view",
     "refusal",
     "reopen",
     "resolve_issues",

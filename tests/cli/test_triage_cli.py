@@ -52,6 +52,9 @@ def test_bad_requests_get_one_line_and_change_nothing() -> None:
         (("--summary", "nope"), "no triage session 'nope'"),
         (("--issues", "API-1,API-9"), "no issue API-9 in the workspace"),
         (("--join", "nope"), "no triage session 'nope'"),
+        (("--view", "Hot"), "no saved Backlog view 'Hot'"),
+        (("--query", "stauts:x"), "bad query: unknown field 'stauts'"),
+        (("--query", "key:API-77"), "the session's queue is empty"),
     ]:
         result = run(*args)
         assert result.exit_code != 0 and message in result.output, (args, result.output)

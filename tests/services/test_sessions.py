@@ -295,3 +295,18 @@ def test_a_decision_on_an_issue_changed_meanwhile_is_logged_not_applied(
     assert after.current_item == queue[0] and after.items("decided") == (queue[0],)
     summary = sessions.end_session(store, session.id, "lea").summary
     assert "| accept (not applied: the issue changed meanwhile) |  | bo |" in summary
+
+
+def test_a_queue_comes_from_a_query_or_a_saved_view(store: Store, queue: list[str]) -> None:
+    for item in (queue[1], queue[3]):
+        with store.write() as conn:
+            conn.execute(text("UPDATE issue SET priority = 'High' WHERE id = :id"), {"id": item})
+    assert sessions.queue_of_query(store, "priority:high sort:key", T0) == [queue[1], queue[3]]
+    assert sessions.queue_of_query(store, "score>20", T0, limit=2) == [queue[3], queue[2]]
+    with pytest.raises(StoreError, match="bad query: unknown field 'stauts'"):
+        sessions.queue_of_query(store, "stauts:open", T0)
+    view = {"screen": "backlog", "name": "Hot", "query": "priority:high", "sort": "-key"}
+    store.upsert("saved_view", [view])
+    assert sessions.queue_of_view(store, "Hot", T0) == [queue[3], queue[1]]
+    with pytest.raises(StoreError, match="no saved Backlog view 'Cold'"):
+        sessions.queue_of_view(store, "Cold", T0)
