@@ -1,104 +1,132 @@
-"""Calendar: experiments by start date, with their design, audience and variations."""
+"""Calendar: every experiment on one timeline, conflicts marked, plans added, edited and moved."""
 
-from typing import Any
+from datetime import timedelta
+from typing import ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.widgets import Footer, Label, Static
 
-from prodops_tui.screens.list_screen import ListScreen, ListSpec
-from prodops_tui.store.reads import ListQuery, Row
-from prodops_tui.widgets.columns import DAY_WIDTH, ColumnSpec, day, percent
-from prodops_tui.widgets.safe_text import safe_text, safe_value
-from prodops_tui.widgets.workspace import Workspace
-
-COLUMNS = (
-    ColumnSpec("name", "Name", 26, flex=True),
-    ColumnSpec("design", "Design", 10, drop=3),
-    ColumnSpec("status", "Status", 9),
-    ColumnSpec("surface", "Surface", 12, drop=2),
-    ColumnSpec("flag_key", "Flag", 18, drop=7),
-    ColumnSpec("primary_metric", "Metric", 16, drop=6),
-    ColumnSpec("owner", "Owner", 12, drop=5),
-    ColumnSpec("start", "Start", DAY_WIDTH, formatter=day),
-    ColumnSpec("end", "End", DAY_WIDTH, formatter=day, drop=1),
-    ColumnSpec("traffic_pct", "Traffic", 7, align="right", formatter=percent, drop=4),
-)
-DETAIL = ListQuery(
-    "experiment",
-    (
-        "name",
-        "design",
-        "status",
-        "owner",
-        "surface",
-        "flag_key",
-        "primary_metric",
-        "start",
-        "end",
-        "traffic_pct",
-        "namespace_start",
-        "namespace_end",
-        "bucket_hours",
-        "hypothesis",
-        "audience",
-        "variations",
-        "regions",
-        "treated_geos",
-        "donor_geos",
-    ),
-)
+from prodops_tui.screens.calendar_edits import CalendarData
+from prodops_tui.screens.calendar_panel import conflict_lines, details, results_lines
+from prodops_tui.widgets.activity import DATA
+from prodops_tui.widgets.timeline import Timeline
 
 
-def listing(value: Any) -> Content:
-    """A JSON list (of names or of variation objects) as one comma-separated line."""
-    if isinstance(value, list):
-        names = [
-            str(item.get("name") or item.get("key") or item)
-            if isinstance(item, dict)
-            else str(item)
-            for item in value
-        ]
-        return safe_text(", ".join(names))
-    return safe_value(value)
+def _key(key: str, action: str, description: str, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, id=f"calendar.{action.split('(')[0]}")
 
 
-def _fact(label: str, value: Content) -> Content:
-    return Content.assemble((f"{label:<10}", "$text-muted"), value)
-
-
-def render_experiment(row: Row) -> Content:
-    """What the experiment tests, on whom, where and with which arms."""
-    _, name, design, status, owner, surface, flag, metric, start, end, traffic = row[:11]
-    ns_start, ns_end, bucket, hypothesis, audience, variations = row[11:17]
-    regions, treated, donors = row[17:20]
-    facts = [
-        ("Design", safe_value(design)),
-        ("Status", safe_value(status)),
-        ("Owner", safe_value(owner)),
-        ("Surface", safe_value(surface)),
-        ("Flag", safe_value(flag)),
-        ("Metric", safe_value(metric)),
-        ("Window", safe_text(f"{start or '?'} → {end or 'open'}")),
-        ("Traffic", safe_text(f"{traffic:g}% of namespace {ns_start:g}–{ns_end:g}")),
-        ("Audience", safe_value(audience)),
-        ("Arms", listing(variations)),
-        ("Buckets", safe_text(f"{bucket} h") if bucket else Content("")),
-        ("Regions", listing(regions)),
-        ("Treated", listing(treated)),
-        ("Donors", listing(donors)),
-    ]
-    lines = [safe_text(name).stylize("bold")]
-    lines += [_fact(label, value) for label, value in facts if value.plain]
-    lines += [Content(""), Content("Hypothesis").stylize("$text-muted"), safe_value(hypothesis)]
-    return Content("\n").join(lines)
-
-
-class CalendarScreen(ListScreen):
-    """Every experiment, latest start first, with the audience and arms of the selected one."""
+class CalendarScreen(CalendarData):
+    """Bars by surface or market; the selected experiment's details, conflicts or results."""
 
     CSS_PATH = "calendar.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _key("n", "new", "New"),
+        _key("e", "edit", "Edit"),
+        _key("m", "move", "Move"),
+        _key("c", "panel('conflicts')", "Conflicts"),
+        _key("r", "panel('results')", "Results"),
+        _key("p", "power", "Power"),
+        _key("o", "overlays", "Overlays"),
+        _key("g", "group", "Group"),
+        _key("t", "today", "Today"),
+        _key("s", "slot", "Free slot", show=False),
+        _key("left,h", "step(-1)", "Day back", show=False),
+        _key("right,l", "step(1)", "Day on", show=False),
+        _key("shift+left,H", "step(-7)", "Week back", show=False),
+        _key("shift+right,L", "step(7)", "Week on", show=False),
+        _key("left_square_bracket,pageup", "step(-30)", "Month back", show=False),
+        _key("right_square_bracket,pagedown", "step(30)", "Month on", show=False),
+        _key("up,k", "select(-1)", "Previous", show=False),
+        _key("down,j", "select(1)", "Next", show=False),
+        _key("plus,equals_sign", "zoom(-1)", "Zoom in", show=False),
+        _key("minus", "zoom(1)", "Zoom out", show=False),
+        _key("enter", "commit", "Save move", show=False),
+        _key("escape", "cancel", "Cancel / details", show=False),
+        Binding("tab", "app.next_mode", "Next screen", show=False, id="mode.next"),
+        Binding(
+            "shift+tab", "app.previous_mode", "Previous screen", show=False, id="mode.previous"
+        ),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    def __init__(self, workspace: Workspace) -> None:
-        query = ListQuery("experiment", tuple(c.key for c in COLUMNS))
-        hint = "Filter: every word in name, surface, owner, flag, metric or hypothesis"
-        spec = ListSpec(query, COLUMNS, DETAIL, render_experiment, "experiments", filter_hint=hint)
-        super().__init__(workspace, spec)
+    def compose(self) -> ComposeResult:
+        yield Label("Calendar: loading…", id="cal-title")
+        with Horizontal(id="cal-body"):
+            yield Timeline(self.workspace.today(), id="cal-timeline")
+            with VerticalScroll(id="cal-side"):
+                yield Static("", id="cal-panel")
+        from prodops_tui.widgets.status_bar import StatusBar
+
+        yield StatusBar(self.workspace)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.timeline.focus()
+        self.load()
+        if self.workspace.activity is not None:
+            self.workspace.activity.changed.subscribe(self, self._activity_changed)
+
+    def _activity_changed(self, what: str) -> None:
+        if what == DATA and self.moving is None:
+            self.load()
+
+    @on(Timeline.Selected)
+    def show_panel(self) -> None:
+        bar = self.timeline.bar
+        row = self.rows.get(bar.id) if bar else None
+        mine = [c for c in self.current_conflicts() if bar and bar.id in (c.first, c.second)]
+        content: Content
+        if self.panel == "conflicts":
+            names = {key: str(value.get("name") or key) for key, value in self.rows.items()}
+            content = conflict_lines(row, mine, names, self._slot(bar.id) if bar and mine else None)
+        elif self.panel == "results":
+            content = results_lines(row)
+        else:
+            content = details(row, mine)
+        self.panel_text.update(content)
+
+    def action_step(self, days: int) -> None:
+        if self.moving is not None and self.moving.start is not None:
+            self.moving = self.moving.moved_to(self.moving.start + timedelta(days=days))
+            self.redraw()
+            self.timeline.jump(self.moving.start or self.workspace.today())
+            return
+        self.timeline.move_cursor(days)
+
+    def action_select(self, step: int) -> None:
+        if self.moving is None:
+            self.timeline.select_step(step)
+
+    def action_zoom(self, step: int) -> None:
+        self.timeline.zoom(step)
+        self._title(len(self.current_conflicts()))
+
+    def action_today(self) -> None:
+        self.timeline.jump(self.workspace.today())
+
+    def action_group(self) -> None:
+        self.by = "market" if self.by == "surface" else "surface"
+        self.redraw()
+
+    def action_overlays(self) -> None:
+        self.overlays = not self.overlays
+        self.redraw()
+        self.notify("Overlays shown" if self.overlays else "Overlays hidden")
+
+    def action_panel(self, name: str) -> None:
+        self.panel = "details" if self.panel == name else name
+        self.show_panel()
+
+    def action_cancel(self) -> None:
+        if self.moving is not None:
+            self.moving = None
+            self.redraw()
+            self.notify("Move cancelled")
+        else:
+            self.panel = "details"
+            self.show_panel()

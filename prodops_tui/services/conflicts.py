@@ -5,7 +5,9 @@ primary metric, and their audiences can meet. The rules, per pair of designs:
 
 - Windows are half-open days ``[start, end)``: ``end`` is the day the test stops, so one that ends
   on the day the next starts does not overlap it. No start (a GrowthBook test without phases)
-  means no window and no conflict; no end means open-ended.
+  means no window and no conflict. GrowthBook sends no end until a test stops: read with a
+  `today`, such a test is assumed to run ASSUMED_DAYS from its start, and a running one at least
+  through today; read without one, it is open-ended.
 - A/B and A/B: when both use a namespace (a range narrower than 0-1), the ranges must overlap by
   more than nothing (a 0-width range holds nobody). When either has the whole space, the tests
   are treated as separately allocated traffic: they meet when their shares (range width x
@@ -22,15 +24,25 @@ primary metric, and their audiences can meet. The rules, per pair of designs:
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from functools import cached_property
+from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 from typing import Any
 
+from prodops_tui.services.audiences import audiences_meet
+from prodops_tui.services.plan_model import (
+    ASSUMED_DAYS,
+    OPEN_END,
+    Plan,
+    assumed_end,
+    plan_from_row,
+)
+
 __all__ = [
+    "ASSUMED_DAYS",
     "Conflict",
     "Plan",
+    "assumed_end",
     "conflict_between",
     "conflicting_ids",
     "conflicts_of",
@@ -38,56 +50,6 @@ __all__ = [
     "next_free_slot",
     "plan_from_row",
 ]
-
-OPEN_END = date.max
-WHOLE = (0.0, 1.0)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the conflict rules need to know about one experiment."""
-
-    id: str
-    name: str = ""
-    design: str = "ab"
-    surface: str = ""
-    flag_key: str = ""
-    primary_metric: str = ""
-    start: date | None = None
-    end: date | None = None
-    namespace: tuple[float, float] = WHOLE
-    traffic_pct: float = 100.0
-    regions: frozenset[str] = frozenset()
-    treated: frozenset[str] = frozenset()
-    donors: frozenset[str] = frozenset()
-
-    @property
-    def stop(self) -> date:
-        """The first day after the window (OPEN_END when it has no end)."""
-        return self.end or OPEN_END
-
-    @property
-    def days(self) -> int:
-        """The window's length in days (at least one)."""
-        if self.start is None or self.end is None:
-            return 1
-        return max((self.end - self.start).days, 1)
-
-    @property
-    def share(self) -> float:
-        """The fraction of all users an A/B can reach: namespace width x traffic."""
-        low, high = self.namespace
-        return max(high - low, 0.0) * max(self.traffic_pct, 0.0) / 100
-
-    @cached_property
-    def keys(self) -> tuple[str, str, str]:
-        """Surface, flag and metric as compared: trimmed, case-folded ("" = none)."""
-        return _key(self.surface), _key(self.flag_key), _key(self.primary_metric)
-
-    def moved_to(self, start: date) -> "Plan":
-        """The same plan starting on `start`, its duration kept."""
-        return replace(self, start=start, end=start + timedelta(days=self.days))
-
 
 @dataclass(frozen=True)
 class Conflict:
@@ -99,47 +61,6 @@ class Conflict:
 
     def other(self, plan_id: str) -> str:
         return self.second if plan_id == self.first else self.first
-
-
-def _day(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _names(value: Any) -> frozenset[str]:
-    """A list column as a set: a JSON list, or the read path's comma-joined text."""
-    if isinstance(value, str):
-        value = value.split(",")
-    return frozenset(str(item).strip() for item in value or () if str(item).strip())
-
-
-def plan_from_row(row: Mapping[str, Any]) -> Plan:
-    """A Plan from an `experiment` row (a dict with the table's column names)."""
-    return Plan(
-        id=str(row["id"]),
-        name=str(row.get("name") or ""),
-        design=str(row.get("design") or "ab"),
-        surface=str(row.get("surface") or ""),
-        flag_key=str(row.get("flag_key") or ""),
-        primary_metric=str(row.get("primary_metric") or ""),
-        start=_day(row.get("start")),
-        end=_day(row.get("end")),
-        namespace=(
-            float(row.get("namespace_start") or 0.0),
-            float(1.0 if row.get("namespace_end") is None else row["namespace_end"]),
-        ),
-        traffic_pct=float(100.0 if row.get("traffic_pct") is None else row["traffic_pct"]),
-        regions=_names(row.get("regions")),
-        treated=_names(row.get("treated_geos")),
-        donors=_names(row.get("donor_geos")),
-    )
-
-
-def _key(value: str) -> str:
-    return value.strip().casefold()
 
 
 _LABELS = ("surface", "flag", "metric")
@@ -158,93 +79,6 @@ def windows_overlap(a: Plan, b: Plan) -> bool:
     if a.start is None or b.start is None:
         return False
     return a.start < b.stop and b.start < a.stop
-
-
-def _kind(plan: Plan) -> str:
-    return plan.design if plan.design in ("switchback", "geo") else "ab"
-
-
-def _range(plan: Plan) -> str:
-    return f"{plan.namespace[0]:g}-{plan.namespace[1]:g}"
-
-
-def _listed(names: frozenset[str]) -> str:
-    return ", ".join(sorted(names))
-
-
-def _ab_ab(a: Plan, b: Plan) -> str | None:
-    if a.namespace != WHOLE and b.namespace != WHOLE:
-        low = max(a.namespace[0], b.namespace[0])
-        high = min(a.namespace[1], b.namespace[1])
-        return f"namespaces {_range(a)} and {_range(b)} overlap" if low < high else None
-    total = a.share + b.share
-    if total > 1.0 + 1e-9:
-        return f"traffic {a.share:.0%} + {b.share:.0%} exceeds 100%"
-    return None
-
-
-def _places_meet(mine: frozenset[str], theirs: frozenset[str]) -> frozenset[str] | None:
-    """The places two sets share; an empty set means everywhere (None: they do not meet)."""
-    if not mine or not theirs:
-        return theirs or mine
-    common = mine & theirs
-    return common or None
-
-
-def _switchbacks(a: Plan, b: Plan) -> str | None:
-    common = _places_meet(a.regions, b.regions)
-    if common is None:
-        return None
-    return f"switchback regions {_listed(common)} shared" if common else "both switch everywhere"
-
-
-def _geos(a: Plan, b: Plan) -> str | None:
-    hits = (a.treated & (b.treated | b.donors)) | (b.treated & (a.treated | a.donors))
-    return f"treated market {_listed(hits)} is also in the other test" if hits else None
-
-
-def _ab_switchback(ab: Plan, switchback: Plan) -> str | None:
-    if ab.share <= 0:
-        return None
-    common = _places_meet(ab.regions, switchback.regions)
-    if common is None:
-        return None
-    where = _listed(common) if common else "every region"
-    return f"A/B traffic reaches switchback regions ({where})"
-
-
-def _ab_geo(ab: Plan, geo: Plan) -> str | None:
-    if ab.share <= 0:
-        return None
-    markets = geo.treated | geo.donors
-    reached = markets if not ab.treated else ab.treated & markets
-    if not reached:
-        return None
-    treated = reached & geo.treated
-    role, where = ("treated", treated) if treated else ("donor", reached)
-    return f"A/B traffic reaches geo {role} market {_listed(where)}"
-
-
-def _switchback_geo(switchback: Plan, geo: Plan) -> str | None:
-    regions = _listed(switchback.regions) or "every region"
-    return f"switchback over {regions} may reach geo markets {_listed(geo.treated)}"
-
-
-def audiences_meet(a: Plan, b: Plan) -> str | None:
-    """Why the two audiences can meet, or None when they cannot."""
-    kinds = (_kind(a), _kind(b))
-    if kinds == ("ab", "ab"):
-        return _ab_ab(a, b)
-    if kinds == ("switchback", "switchback"):
-        return _switchbacks(a, b)
-    if kinds == ("geo", "geo"):
-        return _geos(a, b)
-    by_kind = {_kind(a): a, _kind(b): b}
-    if "ab" in by_kind and "switchback" in by_kind:
-        return _ab_switchback(by_kind["ab"], by_kind["switchback"])
-    if "ab" in by_kind:
-        return _ab_geo(by_kind["ab"], by_kind["geo"])
-    return _switchback_geo(by_kind["switchback"], by_kind["geo"])
 
 
 def _could_meet(a: Plan, b: Plan) -> str | None:
@@ -303,9 +137,12 @@ def find_conflicts(plans: Iterable[Plan]) -> list[Conflict]:
     return sorted(found, key=lambda c: (c.first, c.second))
 
 
-def conflicting_ids(experiments: Iterable[Mapping[str, Any] | Plan]) -> set[str]:
-    """Ids of the experiments in at least one conflict (rows as dicts, or Plans)."""
-    plans = [e if isinstance(e, Plan) else plan_from_row(e) for e in experiments]
+def conflicting_ids(
+    experiments: Iterable[Mapping[str, Any] | Plan], today: date | None = None
+) -> set[str]:
+    """Ids of the experiments in at least one conflict (rows as dicts, or Plans); pass `today`
+    to read tests without an end as the calendar does."""
+    plans = [e if isinstance(e, Plan) else plan_from_row(e, today) for e in experiments]
     return {side for c in find_conflicts(plans) for side in (c.first, c.second)}
 
 

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -79,17 +79,21 @@ def _rows(conn: Connection) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def _save_conflicts(store: Store, conn: Connection) -> list[Conflict]:
-    found = find_conflicts(plan_from_row(row) for row in _rows(conn))
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _save_conflicts(store: Store, conn: Connection, today: date) -> list[Conflict]:
+    found = find_conflicts(plan_from_row(row, today) for row in _rows(conn))
     text = json.dumps([c.__dict__ for c in found])
     store.upsert_in(conn, "workspace_meta", [{"key": CONFLICTS_KEY, "value": text}])
     return found
 
 
-def refresh_conflicts(store: Store) -> list[Conflict]:
+def refresh_conflicts(store: Store, today: date | None = None) -> list[Conflict]:
     """Re-check every experiment and save the conflict list (after a sync changed dates)."""
     with store.write() as conn:
-        return _save_conflicts(store, conn)
+        return _save_conflicts(store, conn, today or _today())
 
 
 def _plain(value: Any) -> Any:
@@ -117,7 +121,12 @@ def _current(conn: Connection, plan_id: str) -> dict[str, Any]:
 
 
 def _write(
-    store: Store, conn: Connection, plan_id: str, row: dict[str, Any], decision: dict[str, Any]
+    store: Store,
+    conn: Connection,
+    plan_id: str,
+    row: dict[str, Any],
+    decision: dict[str, Any],
+    today: date | None,
 ) -> Saved:
     now = datetime.now(UTC)
     table = SQLModel.metadata.tables["experiment"]
@@ -126,12 +135,16 @@ def _write(
     else:
         conn.execute(update(table).where(table.c.id == plan_id).values(**row, updated=now))
     conn.execute(insert(SQLModel.metadata.tables["decision"]).values(created_at=now, **decision))
-    found = _save_conflicts(store, conn)
+    found = _save_conflicts(store, conn, today or _today())
     return Saved(plan_id, [c for c in found if plan_id in (c.first, c.second)])
 
 
 def save_plan(
-    store: Store, values: Mapping[str, Any], actor: str, plan_id: str | None = None
+    store: Store,
+    values: Mapping[str, Any],
+    actor: str,
+    plan_id: str | None = None,
+    today: date | None = None,
 ) -> Saved:
     """Create (no id) or edit a local plan from the form's values; PlanError changes nothing."""
     row = clean_plan(values)
@@ -145,10 +158,12 @@ def save_plan(
             detail = _changes(_current(conn, plan_id), row)
             action = "experiment.edit"
         decision = {"actor": actor, "target": plan_id, "action": action, "detail": detail}
-        return _write(store, conn, plan_id, row, decision)
+        return _write(store, conn, plan_id, row, decision, today)
 
 
-def move_plan(store: Store, plan_id: str, start: date, actor: str) -> Saved:
+def move_plan(
+    store: Store, plan_id: str, start: date, actor: str, today: date | None = None
+) -> Saved:
     """Shift a local plan to start on `start`, its duration kept."""
     with store.write() as conn:
         current = _current(conn, plan_id)
@@ -163,4 +178,17 @@ def move_plan(store: Store, plan_id: str, start: date, actor: str) -> Saved:
             "action": "experiment.move",
             "detail": _changes(current, row),
         }
-        return _write(store, conn, plan_id, row, decision)
+        return _write(store, conn, plan_id, row, decision, today)
+
+
+def read_sessions(store: Store) -> list[tuple[str, date, date]]:
+    """(name, first day, day after) of every triage session, for the timeline overlay."""
+    table = SQLModel.metadata.tables["triage_session"]
+    query = select(table.c.name, table.c.started_at, table.c.ended_at, table.c.timebox_minutes)
+    with store.read() as conn:
+        rows = conn.execute(query.where(table.c.started_at.is_not(None))).all()
+    spans = []
+    for name, started, ended, minutes in rows:
+        last = ended or started + timedelta(minutes=minutes or 0)
+        spans.append((str(name or "triage"), started.date(), last.date() + timedelta(days=1)))
+    return spans

@@ -2,11 +2,12 @@
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from prodops_tui.models.enums import ExperimentDesign, ExperimentSource, ExperimentStatus
-from prodops_tui.services.conflicts import Plan, next_free_slot, plan_from_row
+from prodops_tui.services.conflicts import Plan, assumed_end, next_free_slot, plan_from_row
 from prodops_tui.services.generator_base import GROWTHBOOK, Spec
 from prodops_tui.services.generator_text import PMS, word_list
 
@@ -56,10 +57,17 @@ _CONFLICTS: tuple[dict[str, Any], ...] = (
     {"design": "geo", "surface": 3, "days": (1, 35), "geos": (["NL", "SE"], ["PL", "IT", "ES"])},
 )
 """Three pairs that overlap in time, share surface and metric, and whose audiences meet."""
+LOCAL_CONFLICT = 3
+"""The one deliberately conflicting experiment that is a local plan (the rest are synced)."""
 
 
 def _slug(text: str) -> str:
     return "-".join(text.lower().split())
+
+
+def _hypothesis(idea: str, surface: str, metric: str) -> str:
+    because = "because customers meet less friction."
+    return f"If we try {idea} on the {surface}, {metric} improves {because}"
 
 
 def _status(spec: Spec, start: date, end: date, draft: bool) -> str:
@@ -130,7 +138,8 @@ def _experiment(spec: Spec, rng: random.Random, index: int) -> dict[str, Any]:
     idea = rng.choice(IDEAS)
     design = _design(rng)
     # Every fifth experiment is planned locally: it starts in the future; half are drafts.
-    local = index % 5 == 4 and index >= len(_CONFLICTS)
+    # ... and so is one of the deliberately conflicting switchbacks, for the calendar to move.
+    local = (index % 5 == 4 and index >= len(_CONFLICTS)) or index == LOCAL_CONFLICT
     start = spec.day(rng.randint(3, 90) if local else rng.randint(-240, 75))
     end = spec.day((start - spec.today).days + rng.randint(14, 42))
     status = _status(spec, start, end, draft=local and index % 10 == 9)
@@ -145,8 +154,7 @@ def _experiment(spec: Spec, rng: random.Random, index: int) -> dict[str, Any]:
         "surface": surface,
         "flag_key": f"{_slug(surface)}-{_slug(idea)}",
         "primary_metric": metric,
-        "hypothesis": f"If we try {idea} on the {surface}, {metric} improves "
-        "because customers meet less friction.",
+        "hypothesis": _hypothesis(idea, surface, metric),
         "audience": rng.choice(AUDIENCES),
         "start": start,
         "end": end,
@@ -170,7 +178,9 @@ def _make_conflict(spec: Spec, row: dict[str, Any], plan: dict[str, Any]) -> Non
         results={},
         status=str(_status(spec, start, end, draft=False)),
     )
-    row["name"] = f"{surface[0].upper()}{surface[1:]}: {row['name'].split(': ', 1)[1]}"
+    idea = row["name"].split(": ", 1)[1]
+    row["name"] = f"{surface[0].upper()}{surface[1:]}: {idea}"
+    row["hypothesis"] = _hypothesis(idea, surface, metric)
     if "namespace" in plan:
         row.update(
             namespace_start=plan["namespace"][0],
@@ -184,17 +194,29 @@ def _make_conflict(spec: Spec, row: dict[str, Any], plan: dict[str, Any]) -> Non
         row.update(treated_geos=plan["geos"][0], donor_geos=plan["geos"][1])
 
 
+def _window(spec: Spec, row: dict[str, Any]) -> Plan:
+    """The row's plan over its widest window: its own dates, or the ones assumed when GrowthBook
+    sends it without an end (every test but a stopped one), whichever is longer."""
+    plan = plan_from_row(row)
+    if row["source"] == ExperimentSource.GROWTHBOOK and row["status"] != ExperimentStatus.STOPPED:
+        assumed = assumed_end(plan.start, row["status"], spec.today)
+        if plan.end and assumed and assumed > plan.end:
+            return replace(plan, end=assumed)
+    return plan
+
+
 def _sequence(spec: Spec, row: dict[str, Any], placed: list[Plan]) -> None:
     """Move a row that is not meant to conflict to its next free slot, as product ops would."""
-    plan = plan_from_row(row)
-    slot = next_free_slot(plan, placed)
-    if slot is not None and slot[0] != row["start"]:
-        draft = row["status"] == ExperimentStatus.DRAFT
-        row.update(start=slot[0], end=slot[1], status=str(_status(spec, *slot, draft=draft)))
+    draft = row["status"] == ExperimentStatus.DRAFT
+    for _ in range(20):  # a move can change the status, and with it the assumed window
+        slot = next_free_slot(_window(spec, row), placed)
+        if slot is None or slot[0] == row["start"]:
+            break
+        end = slot[0] + (row["end"] - row["start"])
+        row.update(start=slot[0], end=end, status=str(_status(spec, slot[0], end, draft=draft)))
         if row["status"] != ExperimentStatus.STOPPED:
             row["results"] = {}
-        plan = plan_from_row(row)
-    placed.append(plan)
+    placed.append(_window(spec, row))
 
 
 def experiments(spec: Spec) -> Iterator[dict[str, Any]]:
@@ -208,7 +230,7 @@ def experiments(spec: Spec) -> Iterator[dict[str, Any]]:
             plan = _CONFLICTS[index]
             row.update(_design_fields(rng, plan["design"]))
             _make_conflict(spec, row, plan)
-            placed.append(plan_from_row(row))
+            placed.append(_window(spec, row))
         else:
             _sequence(spec, row, placed)
         yield row

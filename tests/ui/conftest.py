@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from demo_company import fill_demo
 from textual.pilot import Pilot
 from ui_rows import NOW, fill, issues
 
@@ -27,6 +28,12 @@ def workspace_url(sqlite_url: str) -> str:
     finally:
         store.close()
     return sqlite_url
+
+
+@pytest.fixture
+def demo_url(sqlite_url: str) -> str:
+    """The generated tiny demo company (seed 7, today 2025-03-10)."""
+    return fill_demo(sqlite_url)
 
 
 @pytest.fixture(scope="session")

@@ -1,30 +1,12 @@
 """Snapshots of a screen of a fixed generated workspace (seed 7, fixed today and clock)."""
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 
 import pytest
+from demo_company import clock
 from textual.pilot import Pilot
 
 from prodops_tui.app import ProdOpsApp, settle
-from prodops_tui.services.demo import fill_workspace
-from prodops_tui.store.store import Store
-
-TODAY = date(2025, 3, 10)
-
-
-def clock() -> datetime:
-    return datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def demo_url(sqlite_url: str) -> str:
-    store = Store.open(sqlite_url)
-    try:
-        fill_workspace(store, "tiny", seed=7, today=TODAY)
-    finally:
-        store.close()
-    return sqlite_url
 
 
 def run_before(mode: str) -> Callable[[Pilot[None]], object]:
