@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
-from prodops_tui.services.query import ParsedQuery, parse
+from prodops_tui.screens.views import ViewKeeper
+from prodops_tui.services.query import ParsedQuery, QueryError, parse
+from prodops_tui.services.view_spec import TABLE_SCREENS, Order, SavedView
 from prodops_tui.store.query_ast import serves
 from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.widgets.activity import DATA
@@ -21,6 +23,7 @@ from prodops_tui.widgets.detail_pane import DetailPane, Render
 from prodops_tui.widgets.filter_bar import FilterBar
 from prodops_tui.widgets.paged_table import PagedTable
 from prodops_tui.widgets.query_bar import QueryBar
+from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.status_bar import StatusBar
 from prodops_tui.widgets.workspace import Workspace
 
@@ -65,6 +68,17 @@ class ListScreen(Screen[None]):
             show=False,  # listed by `?`; the 80-column footer keeps the screen's own keys
         ),
         Binding(
+            "v", "views", "Views", tooltip="Switch to a saved view", id="list.views", show=False
+        ),
+        Binding(
+            "V",
+            "save_view",
+            "Save view",
+            tooltip="Save the query, sort and columns under a name",
+            id="list.save_view",
+            show=False,
+        ),
+        Binding(
             "d",
             "toggle_detail",
             "Details",
@@ -93,6 +107,7 @@ class ListScreen(Screen[None]):
         self.spec = spec
         self._pending: tuple[str, ParsedQuery] | None = None
         """A query asked for before the screen was composed: the table starts with it."""
+        self.views = ViewKeeper(self)
 
     def compose(self) -> ComposeResult:
         reader = self.workspace.reader
@@ -132,6 +147,8 @@ class ListScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "query" and not serves(self.spec.query.table):
             return False
+        if action in ("views", "save_view"):
+            return bool(self.view_screen)
         if action in ("filter", "query"):
             # While typing a filter or a query, `/` and `:` are characters, not bindings.
             return not isinstance(self.focused, Input)
@@ -150,17 +167,19 @@ class ListScreen(Screen[None]):
             return self._pending[0]
         return self.query_bar.applied if self.is_mounted else ""
 
-    def apply_query(self, text: str) -> None:
+    def apply_query(self, text: str, order: Order = ()) -> None:
         """Show the rows matching a query-bar query, e.g. `status:"To Do" sort:-updated`;
         "" shows every row again. Works before the screen is shown (the list starts filtered).
+        `order` (list columns, True = descending) overrides the query's sort.
         Raises services.query.QueryError (with `.message`, `.position`) for a bad query."""
         text = text.strip()
         if not self.is_mounted:
-            self._pending = (text, parse(text, self.spec.query.table, self.workspace.clock()))
+            parsed = parse(text, self.spec.query.table, self.workspace.clock())
+            self._pending = (text, replace(parsed, order=order or parsed.order))
             return
         parsed = self.query_bar.check(text)
         self.query_bar.show_applied(text)
-        self._show_query(parsed)
+        self._show_query(replace(parsed, order=order or parsed.order))
 
     def _with_query(self, query: ListQuery, parsed: ParsedQuery) -> ListQuery:
         """`query` narrowed to a parsed query, in its sort (else the list's current order). The
@@ -171,6 +190,36 @@ class ListScreen(Screen[None]):
 
     def _show_query(self, parsed: ParsedQuery) -> None:
         self.table.set_query(self._with_query(self.table.wanted_query, parsed))
+
+    @property
+    def view_screen(self) -> str:
+        """The name this screen's saved views are kept under ("" = it keeps none)."""
+        return TABLE_SCREENS.get(self.spec.query.table, "")
+
+    def current_view(self, name: str = "") -> SavedView:
+        """The query, sort and columns on screen now, as a view."""
+        order = self.table.wanted_query.order
+        return SavedView(name, self.view_screen, self.query_text, order, self.table.shown_columns)
+
+    def action_views(self) -> None:
+        self.views.load(saving=False)
+
+    def action_save_view(self) -> None:
+        self.views.load(saving=True)
+
+    def open_view(self, view: SavedView | None) -> None:
+        """Switch to a saved view: its query, sort and columns."""
+        if view is None:
+            return
+        try:
+            self.apply_query(view.query, view.sort)
+        except (QueryError, ValueError) as error:
+            line = safe_text(f"View {view.name}: {error}").plain
+            self.notify(line, severity="error", markup=False)
+            return
+        self.table.show_columns(view.columns)
+        self.views.name = view.name
+        self.notify(safe_text(f"View {view.name}").plain, markup=False)
 
     @on(QueryBar.Applied)
     def query_list(self, event: QueryBar.Applied) -> None:

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from rapidfuzz import fuzz, process
-
 from prodops_tui.services.query_lex import QueryError, Token, tokens
 from prodops_tui.services.query_values import compare_node
 from prodops_tui.store.query_ast import (
@@ -73,6 +71,8 @@ def suggestion(word: str, choices: list[str]) -> str:
     synonym = _SYNONYMS.get(word, "")
     if synonym in choices:
         return f" — did you mean {synonym}?"
+    from rapidfuzz import fuzz, process  # ~0.2 s to import: only when a query has a typo
+
     best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=60)
     return f" — did you mean {best[0]}?" if best else ""
 

@@ -98,6 +98,17 @@ class PagedTable(ScrollView, can_focus=True):
     def order(self) -> tuple[str, bool]:
         return self._view.order
 
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        """Keys of the columns on screen now."""
+        return tuple(self.columns[i].key for i in self.grid.shown)
+
+    def show_columns(self, keys: Sequence[str]) -> None:
+        """Show only these columns (a narrow screen still drops some); () shows them all."""
+        wanted = set(keys)
+        self.grid.hidden = frozenset(c.key for c in self.columns if wanted and c.key not in wanted)
+        self._update_size()
+
     def seq_at(self, index: int) -> int | None:
         return self._view.seq_at(index)
 

@@ -54,10 +54,13 @@ class QueryBar(Vertical):
         """The query the list shows now."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Query: status:open label:x score>5 updated<7d sort:-updated")
+        yield Input(
+            placeholder="Query: status:open label:x score>5 updated<7d sort:-updated", compact=True
+        )
         yield Label(self._hint(), id="query-error", classes="-hint")
 
     def open(self) -> None:
+        """Show the line with the applied query selected (typing replaces it, arrows edit it)."""
         open_line(self)
 
     def check(self, text: str) -> ParsedQuery:

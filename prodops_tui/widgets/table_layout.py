@@ -27,13 +27,15 @@ class TableLayout:
     shown: list[int] = field(default_factory=list)
     """Indexes into `columns` of the columns on screen, in order."""
     widths: list[int] = field(default_factory=list)
+    hidden: frozenset[str] = frozenset()
+    """Keys of columns left out whatever the width (a saved view's choice)."""
 
     def __post_init__(self) -> None:
         self.fit(10_000)
 
     def fit(self, available: int) -> None:
         """Choose columns and widths for `available` cells; the flex column takes the rest."""
-        shown = list(range(len(self.columns)))
+        shown = [i for i, c in enumerate(self.columns) if c.key not in self.hidden]
         while self._needed(shown) > available:
             droppable = [i for i in shown if self.columns[i].drop > 0]
             if not droppable:
