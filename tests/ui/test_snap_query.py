@@ -2,8 +2,7 @@
 
 from collections.abc import Callable
 
-import pytest
-from test_ui_snapshots import clock, demo_url  # noqa: F401  (demo_url: a fixture)
+from demo_company import clock
 from textual.pilot import Pilot
 
 from prodops_tui.app import ProdOpsApp, settle
@@ -21,8 +20,6 @@ async def _query_open(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-def test_query_bar_at_80x24(
-    request: pytest.FixtureRequest, snap_compare: Callable[..., bool]
-) -> None:
-    app = ProdOpsApp(request.getfixturevalue("demo_url"), workspace="demo", clock=clock)
+def test_query_bar_at_80x24(demo_url: str, snap_compare: Callable[..., bool]) -> None:
+    app = ProdOpsApp(demo_url, workspace="demo", clock=clock)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_query_open)
