@@ -1,4 +1,4 @@
-"""Small typed modals: pick a priority."""
+"""Small typed modals: pick a priority, confirm something that cannot be undone."""
 
 from typing import ClassVar
 
@@ -54,3 +54,40 @@ class PriorityDialog(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def choose(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before something that cannot be undone from the keyboard: y or Enter goes ahead,
+    n or Escape keeps things as they are."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+        & > Vertical {
+            width: 60;
+            max-width: 100%;
+            height: auto;
+            padding: 0 1;
+            border: round $error;
+            background: $surface;
+        }
+        & Label { width: 1fr; }
+        & .confirm-hint { color: $text-muted; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "dismiss(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "dismiss(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: Content, detail: Content | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question.stylize("bold"))
+            if self.detail is not None:
+                yield Label(self.detail)
+            yield Label("y / Enter: yes · n / Escape: no", classes="confirm-hint")

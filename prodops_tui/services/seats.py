@@ -89,13 +89,10 @@ def seat_use(store: Store, connection_id: str) -> SeatUse | None:
         return None
 
 
-def compare_seats(bought: int, in_service: int) -> tuple[str, str]:
+def compare_seats(bought: int, in_service: int, noun: str = "people") -> tuple[str, str]:
     """(level, one line) comparing the seats the service reports with the seats bought."""
+    counted = f"{in_service:,} {noun} in the service"
     if in_service > bought:
-        return (
-            "warn",
-            f"{in_service:,} in the service, {in_service - bought:,} above the {bought:,} bought",
-        )
+        return "warn", f"{counted}, {in_service - bought:,} above the {bought:,} bought"
     free = bought - in_service
-    level = "info" if free else "ok"
-    return level, f"{in_service:,} in the service of {bought:,} bought ({free:,} free)"
+    return ("info" if free else "ok"), f"{counted} of {bought:,} bought, {free:,} free"

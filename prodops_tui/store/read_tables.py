@@ -52,6 +52,11 @@ _PRIORITY_RANK = (
 )
 """Jira's priorities highest first (1); other names sort with the unset ones."""
 _ORG = "(SELECT o.{col} FROM org o WHERE o.id = {a}.org_id)"
+_UTILISATION = (
+    "(CASE WHEN {a}.seats_bought > 0"
+    " THEN CAST(100.0 * {a}.seats_used / {a}.seats_bought AS DOUBLE PRECISION) END)"
+)
+"""Seats used as a percentage of seats bought (NULL when none were bought)."""
 
 TABLES: dict[str, TableSpec] = {
     "issue": TableSpec(
@@ -121,6 +126,10 @@ TABLES: dict[str, TableSpec] = {
         ),
         nullable=frozenset(["renewal_date", "connection_id"]),
         default_order=(("name", False),),
+        computed={
+            "utilisation": ("float", _UTILISATION),
+            "yearly_cost": ("float", "CAST({a}.monthly_cost * 12 AS DOUBLE PRECISION)"),
+        },
         substring=("name", "category", "owner", "notes"),
     ),
 }

@@ -136,6 +136,9 @@ def test_zendesk_token_connection_health_carries_the_deprecation(store: Store) -
 
 
 def test_seat_comparison_flags_more_in_the_service_than_bought() -> None:
-    assert compare_seats(60, 14) == ("info", "14 in the service of 60 bought (46 free)")
-    assert compare_seats(20, 25) == ("warn", "25 in the service, 5 above the 20 bought")
+    assert compare_seats(60, 14, "agents") == (
+        "info",
+        "14 agents in the service of 60 bought, 46 free",
+    )
+    assert compare_seats(20, 25) == ("warn", "25 people in the service, 5 above the 20 bought")
     assert compare_seats(25, 25)[0] == "ok"

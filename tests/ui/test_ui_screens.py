@@ -163,7 +163,7 @@ async def test_tools_totals_and_renewal_marks(workspace_url: str, make_app: AppF
         await pilot.press("f6")
         await wait(pilot)
         text = screen_text(app)
-        assert "Monthly cost 1,000" in text
+        assert "Monthly 1,000" in text and "Yearly 12,000" in text
         assert "Unused seats 10" in text
         table = app.screen.query_one(PagedTable)
         styles = {seg.style for seg in table.render_line(1) if "2025-03-22" in seg.text}
