@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from prodops_tui.app import ProdOpsApp, settle
 from prodops_tui.services.demo import fill_workspace
@@ -44,6 +45,9 @@ def visit(row: str = "", keys: tuple[str, ...] = ()) -> Callable[[Pilot[None]], 
         for _ in range(3):
             await pilot.pause(0.2)  # the detail pane waits for the cursor, then the health read
             await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor would make the form's frame vary
+        await pilot.pause()
 
     return run
 
