@@ -187,16 +187,19 @@ def _masked(url: str) -> str:
 def _register() -> None:
     from prodops_tui.cli.connect import connect_command
     from prodops_tui.cli.doctor import doctor_command
+    from prodops_tui.cli.export import export_command
     from prodops_tui.cli.imports import import_command
     from prodops_tui.cli.outbox import outbox_command
     from prodops_tui.cli.push import push_command
+    from prodops_tui.cli.report import report_command
     from prodops_tui.cli.serve import serve_command
     from prodops_tui.cli.sync import sync_command
     from prodops_tui.cli.team import init_team_command
     from prodops_tui.cli.triage import triage_command
 
     commands = (connect_command, sync_command, push_command, outbox_command, doctor_command)
-    for command in (*commands, import_command, triage_command, init_team_command, serve_command):
+    more = (import_command, triage_command, init_team_command, serve_command)
+    for command in (*commands, *more, report_command, export_command):
         cli.add_command(command)
 
 

@@ -5,6 +5,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from prodops_tui.screens.digest_command import digest_commands
+
 Command = tuple[str, str, Callable[[], object]]
 """Title, help text and what to run."""
 
@@ -46,6 +48,7 @@ class ProdOpsCommands(Provider):
                 "Switch between dark and light themes",
                 partial(run, "toggle_dark"),
             ),
+            *digest_commands(screen),
             ("Show keys", "List the keys of this screen", partial(run, "help")),
             ("Quit", "Leave prodops", partial(run, "quit")),
         ]

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Table
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table, select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.store.store import Store
 
-__all__ = ["FORMATS", "KINDS", "Filter", "columns", "export", "rows"]
+__all__ = ["FORMATS", "KINDS", "Filter", "columns", "export", "rows", "saved_view_filter"]
 
 KINDS = {
     "issues": "issue",
@@ -141,3 +141,31 @@ def export(store: Store, kind: str, fmt: str, out: TextIO, where: Filter | None 
         raise ValueError(f"unknown format {fmt!r}: choose csv or json")
     writer = write_csv if fmt == "csv" else write_json
     return writer(out, columns(kind), rows(store, kind, where))
+
+
+VIEW_SCREENS = {"issues": "backlog", "feedback": "inbox"}
+"""The screen whose saved views filter each export (views are kept per screen)."""
+
+
+def saved_view_filter(store: Store, kind: str, name: str, now: datetime) -> Filter:
+    """The condition of the saved view `name` of the kind's screen, compiled as its list
+    compiles it. ValueError (QueryError included) with a one-line reason otherwise."""
+    from prodops_tui.services.query import parse
+    from prodops_tui.store.query_sql import where_conditions
+    from prodops_tui.store.read_tables import table_spec
+
+    screen = VIEW_SCREENS.get(kind)
+    if screen is None:
+        raise ValueError(f"saved views filter issues and feedback, not {kind}")
+    views = SQLModel.metadata.tables["saved_view"]
+    query = select(views.c.name, views.c.query).where(views.c.screen == screen)
+    with store.read() as conn:
+        found = {str(n): str(q or "") for n, q in conn.execute(query.order_by(views.c.name))}
+    if name not in found:
+        known = f"saved views: {', '.join(found)}" if found else "none is saved yet"
+        raise ValueError(f"no saved view {name!r} for {kind} ({known})")
+    table = KINDS[kind]
+    where = parse(found[name], table, now).where
+    if where is None:
+        return "", []
+    return where_conditions(table_spec(table), where, store.dialect, "t")

@@ -149,10 +149,11 @@ def csat_by_week(reader: Reader, period: Period) -> list[WeekScore]:
     return [WeekScore(week, n, 100.0 * good / n) for week, n, good, _, _ in rows if n]
 
 
-def top_issues(reader: Reader, limit: int = 5, since: datetime | None = None) -> list[TopIssue]:
-    """Issues with the most evidence (from feedback since `since`), with orgs and their ARR."""
+def top_issues(reader: Reader, limit: int = 5, period: Period | None = None) -> list[TopIssue]:
+    """Issues with the most evidence (from feedback created in the period, else any), with the
+    orgs behind it and their ARR."""
     found = []
-    for row in stats_sql.top_issues(reader, limit, since):
+    for row in stats_sql.top_issues(reader, limit, period):
         id_, key, summary, status, category, state = (str(value or "") for value in row[:6])
         found.append(TopIssue(id_, key, summary, status, category, state, row[6], row[7], row[8]))
     return found

@@ -61,7 +61,7 @@ def read_trends(reader: Reader, period: Period, top: int = 5) -> Trends:
         csat=stats.csat_by_week(reader, period),
         stickiness=stats.stickiness_by_week(reader, period),
         decisions=stats.decisions_by_week(reader, period),
-        top=stats.top_issues(reader, top, since=period[0]),
+        top=stats.top_issues(reader, top, period),
         adoption=stats.adoption(reader, period, top),
     )
 

@@ -109,15 +109,16 @@ _ARR_SQL = (
 )
 
 
-def top_issues(reader: Reader, limit: int, since: datetime | None = None) -> list[tuple[Any, ...]]:
+def top_issues(reader: Reader, limit: int, period: Period | None = None) -> list[tuple[Any, ...]]:
     """(id, key, summary, status, status_category, triage_state, evidence, orgs, ARR) of the
-    issues with the most evidence (from feedback created since `since`), most first; ARR
-    counts each linked org once."""
+    issues with the most evidence (from feedback created in `period`, else any), most first;
+    ARR counts each linked org once."""
     params: list[object] = []
     where = also = ""
-    if since is not None:
-        where, also = " WHERE f.created >= ?", " AND f.created >= ?"
-        params = [moment_param(reader.dialect, since)] * 2
+    if period is not None:
+        inside = "f.created >= ? AND f.created < ?"
+        where, also = f" WHERE {inside}", f" AND {inside}"
+        params = _period(reader, period) * 2
     sql = (
         "SELECT i.id, i.key, i.summary, i.status, i.status_category, i.triage_state,"
         " ev.evidence, ev.orgs, coalesce(a.arr, 0) AS arr"

@@ -1,15 +1,13 @@
 """The only path for remote strings into the UI: literal text, no markup or control codes."""
 
-import re
-
 from textual.content import Content
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from prodops_tui.services.clean import clean
 
 
 def safe_text(remote: str) -> Content:
     """A remote string as literal text: no markup, control codes or bidi overrides."""
-    return Content(_UNSAFE.sub("\ufffd", remote))
+    return Content(clean(remote))
 
 
 def safe_value(value: object) -> Content:
@@ -25,4 +23,4 @@ def safe_markdown(remote: str) -> str:
     The widget never parses Textual markup; its links post `Markdown.LinkClicked`, which the
     detail pane handles itself (web links only).
     """
-    return _UNSAFE.sub("\ufffd", remote)
+    return clean(remote)

@@ -52,7 +52,7 @@ def test_top_issues_by_evidence_count_distinct_orgs_and_their_arr(reader: Reader
         ("PROD-2", 1, 1, 0.0),
     ]
     assert top[0].summary == HOSTILE
-    recent = stats.top_issues(reader, 5, since=at(11, 5))
+    recent = stats.top_issues(reader, 5, (at(11, 5), NOW))
     assert [(i.key, i.evidence, i.orgs, i.arr) for i in recent] == [("PROD-1", 2, 2, 1500.0)]
 
 

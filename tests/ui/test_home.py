@@ -2,7 +2,9 @@
 data, and a helpful screen for an empty workspace."""
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from conftest import AppFactory, wait
 from sqlmodel import SQLModel
 from test_ui_screens import screen_text
@@ -149,3 +151,27 @@ async def test_an_empty_workspace_says_what_to_do(sqlite_url: str, make_app: App
         assert "counting…" not in text
         assert "No renewals ahead" in text and EMPTY["trends"] in text
         assert "0 sources" in text
+
+
+async def test_the_palette_writes_the_digest(
+    workspace_url: str,
+    make_app: AppFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRODOPS_DATA_DIR", str(tmp_path / "data"))
+    add_rows(workspace_url)
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"write digest (html")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait(pilot)
+        written = tmp_path / "data" / "reports" / "digest-default-2025-03-10.html"
+        assert written.is_file()
+        page = written.read_text(encoding="utf-8")
+        assert "PROD-300" in page and "[@click=app.quit]x[/]" in page and "<svg" in page
+        assert any(str(written) in n.message for n in app._notifications)
