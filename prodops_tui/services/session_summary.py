@@ -5,17 +5,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
-from prodops_tui.services.session_state import aware
+from prodops_tui.services.session_state import Session, aware
 from prodops_tui.store.store import Store
-
-if TYPE_CHECKING:
-    from prodops_tui.services.session_state import Session
 
 
 @dataclass(frozen=True)
@@ -88,6 +85,30 @@ def session_decisions(conn: Connection, session_id: str, limit: int = 0) -> list
     return found[::-1]
 
 
+def decided_items(conn: Connection, session: Session) -> list[str]:
+    """The queue's items with a decision in this session that was applied and not undone."""
+    decision = SQLModel.metadata.tables["decision"]
+    query = select(decision.c.target, decision.c.detail).where(
+        decision.c.session_id == session.id, decision.c.action != "undo"
+    )
+    rows = conn.execute(query)
+    live = {target for target, d in rows if not {"undone", "stale"} & set(d or {})}
+    return [item for item in session.queue if item in live]
+
+
+def undone_here(conn: Connection, session_id: str, actor: str) -> str:
+    """The item of `actor`'s newest decision when it is an undo made in this session."""
+    decision = SQLModel.metadata.tables["decision"]
+    query = (
+        select(decision.c.target, decision.c.action, decision.c.session_id)
+        .where(decision.c.actor == actor)
+        .order_by(decision.c.id.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return str(row.target) if row and row.action == "undo" and row.session_id == session_id else ""
+
+
 def issue_keys(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Issue id -> (key, summary) for the cached issues among `ids`."""
     issue = SQLModel.metadata.tables["issue"]
@@ -110,7 +131,7 @@ def duration(seconds: float) -> str:
     return f"{sign}{hours}:{minutes:02}:{secs:02}" if hours else f"{sign}{minutes}:{secs:02}"
 
 
-def render_summary(conn: Connection, session: "Session", now: datetime) -> str:
+def render_summary(conn: Connection, session: Session, now: datetime) -> str:
     """The session as Markdown, to send to the team afterwards."""
     decisions = session_decisions(conn, session.id)
     names = issue_keys(conn, session.queue)
@@ -134,7 +155,7 @@ def render_summary(conn: Connection, session: "Session", now: datetime) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def current_summary(store: Store, session: "Session", now: datetime) -> str:
+def current_summary(store: Store, session: Session, now: datetime) -> str:
     """The stored summary of an ended session, else one rendered as of `now` (a preview)."""
     if session.summary:
         return session.summary
@@ -142,14 +163,14 @@ def current_summary(store: Store, session: "Session", now: datetime) -> str:
         return render_summary(conn, session, now)
 
 
-def write_summary(store: Store, session: "Session", now: datetime, path: str | Path) -> Path:
+def write_summary(store: Store, session: Session, now: datetime, path: str | Path) -> Path:
     """Write the session's summary (see `current_summary`) to `path`; the file written."""
     target = Path(path).expanduser()
     target.write_text(current_summary(store, session, now), encoding="utf-8")
     return target
 
 
-def _heading(session: "Session", now: datetime) -> list[str]:
+def _heading(session: Session, now: datetime) -> list[str]:
     seen = min(session.position, len(session.queue))
     decided = len(session.items("decided"))
     started = f"{session.started_at:%Y-%m-%d %H:%M} UTC" if session.started_at else "?"
@@ -186,7 +207,7 @@ def _decision_table(
     return [*lines, ""]
 
 
-def _time_table(session: "Session", names: dict[str, tuple[str, str]], now: datetime) -> list[str]:
+def _time_table(session: Session, names: dict[str, tuple[str, str]], now: datetime) -> list[str]:
     spent = [(item, session.item_seconds(item, now)) for item in session.queue]
     spent = [(item, seconds) for item, seconds in spent if seconds >= 1]
     lines = ["## Time per item", ""]

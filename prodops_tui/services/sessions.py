@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, select, update
-from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import SessionState
@@ -32,7 +31,7 @@ from prodops_tui.services.session_state import (
     Values,
     refusal,
 )
-from prodops_tui.services.session_summary import render_summary
+from prodops_tui.services.session_summary import decided_items, render_summary, undone_here
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.store import Store
 
@@ -202,8 +201,8 @@ def undo(
     result = apply()
 
     def change(conn: Connection, session: Session, progress: Progress, moment: datetime) -> Values:
-        progress["decided"] = _decided(conn, session)
-        item = _undone_here(conn, session_id, actor) or session.current_item
+        progress["decided"] = decided_items(conn, session)
+        item = undone_here(conn, session_id, actor) or session.current_item
         progress["last"] = {"actor": actor, "action": "undid", "item": item}
         if item == session.current_item or item not in session.queue:
             return {}
@@ -214,30 +213,6 @@ def undo(
         return {"current_item": item}
 
     return result, _change(store, session_id, change, now)
-
-
-def _decided(conn: Connection, session: Session) -> list[str]:
-    """The queue's items with a decision in this session that was applied and not undone."""
-    decision = SQLModel.metadata.tables["decision"]
-    query = select(decision.c.target, decision.c.detail).where(
-        decision.c.session_id == session.id, decision.c.action != "undo"
-    )
-    rows = conn.execute(query)
-    live = {target for target, d in rows if not {"undone", "stale"} & set(d or {})}
-    return [item for item in session.queue if item in live]
-
-
-def _undone_here(conn: Connection, session_id: str, actor: str) -> str:
-    """The item of `actor`'s newest decision when it is an undo made in this session."""
-    decision = SQLModel.metadata.tables["decision"]
-    query = (
-        select(decision.c.target, decision.c.action, decision.c.session_id)
-        .where(decision.c.actor == actor)
-        .order_by(decision.c.id.desc())
-        .limit(1)
-    )
-    row = conn.execute(query).first()
-    return str(row.target) if row and row.action == "undo" and row.session_id == session_id else ""
 
 
 def pause(store: Store, session_id: str, actor: str, now: datetime | None = None) -> Session:

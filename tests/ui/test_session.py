@@ -214,3 +214,15 @@ async def test_shift_s_goes_back_to_an_open_session(workspace_url: str, session_
         await until(pilot, lambda: "Weekly" in text(app, "#session-bar"))
         await until(pilot, lambda: "PAUSED" not in text(app, "#session-bar"))
     assert stored(workspace_url, session_id).state == "active"
+
+
+def test_the_status_line_counts_down_then_over(workspace_url: str, session_id: str) -> None:
+    from datetime import timedelta
+
+    from prodops_tui.screens.session_view import status_line
+
+    session = stored(workspace_url, session_id)
+    line = status_line(session, NOW + timedelta(seconds=65), "lea")
+    assert str(line).endswith("⏱ 43:55 left  item 1:05")
+    late = status_line(session, NOW + timedelta(minutes=46), "bo")
+    assert "over 1:00" in str(late) and str(late).endswith("following lea")
