@@ -1,8 +1,6 @@
 """`prodops push`: send pending outbox edits to their services."""
 
 import asyncio
-import os
-import socket
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,16 +13,11 @@ if TYPE_CHECKING:
     from prodops_tui.store.store import Store
 
 
-def owner() -> str:
-    """Who holds an outbox lease: this process on this host."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 async def push_all(
     store: "Store", secret_for: SecretFor, save_for: SaveFor, **http: Any
 ) -> "PushReport":
     """Push every due edit of every connection that has a credential."""
-    from prodops_tui.services.push import push
+    from prodops_tui.services.push import owner, push
 
     rows = connections(store)
     async with opened(rows, secret_for, save_for, **http) as (found, missing):

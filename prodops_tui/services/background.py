@@ -4,8 +4,6 @@ The same code path as `prodops sync` / `prodops push` (sync_connection, push, op
 secrets come from `credentials` without ever asking for a passphrase (the TUI owns the terminal).
 """
 
-import os
-import socket
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,7 +13,7 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
-from prodops_tui.services.push import PushReport, push
+from prodops_tui.services.push import PushReport, owner, push
 from prodops_tui.services.registry import ServiceConnector, open_connector
 from prodops_tui.services.sync import SyncReport, sync_connection
 from prodops_tui.store.store import Store
@@ -25,11 +23,6 @@ __all__ = ["Cycle", "Secrets", "Status", "owner", "run_cycle"]
 Status = Callable[[str, str, str], None]
 """status(connection kind, "syncing" | "done" | "error", one-line error)."""
 SecretFor = Callable[[Mapping[str, Any]], str | None]
-
-
-def owner() -> str:
-    """Who holds an outbox lease: this process on this host."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Secrets:

@@ -2,6 +2,8 @@
 remote change silently (RELIABILITY.md §5)."""
 
 import asyncio
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,9 +17,18 @@ from prodops_tui.connectors.errors import AuthError, Conflict, ConnectorError, N
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import OutboxState
 from prodops_tui.services.new_issue import adopt_created
+from prodops_tui.store import outbox as outbox_rows
 from prodops_tui.store.store import Store, StoreError
 
-__all__ = ["PushReport", "Writer", "connection_for", "push", "resolve_conflict"]
+__all__ = [
+    "PushReport",
+    "Writer",
+    "connection_for",
+    "owner",
+    "push",
+    "release_dead_leases",
+    "resolve_conflict",
+]
 
 LEASE_SECONDS = 120
 MAX_BACKOFF = 900.0
@@ -57,6 +68,7 @@ async def push(
 ) -> PushReport:
     """Send up to `limit` due edits; each ends done, conflict, rejected or rescheduled."""
     report = PushReport()
+    await asyncio.to_thread(release_dead_leases, store)
     seen: set[str] = set()
     while len(seen) < limit:
         rows = await asyncio.to_thread(store.lease_outbox, owner, limit - len(seen), LEASE_SECONDS)
@@ -70,6 +82,33 @@ async def push(
             seen.add(row["id"])
             await _push_one(store, connectors, row, report)
     return report
+
+
+def owner() -> str:
+    """Who holds an outbox lease: this process on this host."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def release_dead_leases(store: Store) -> int:
+    """Free the leases of pushers on this host that no longer run (killed, crashed), so their
+    edits go out now rather than when the lease expires. The push that follows checks, before
+    re-sending a non-idempotent edit, whether the dead pusher had sent it."""
+    with store.write() as conn:
+        dead = [o for o in outbox_rows.lease_owners(conn) if _gone(o)]
+        return outbox_rows.release_leases(conn, dead) if dead else 0
+
+
+def _gone(lease_owner: str) -> bool:
+    host, _, pid = lease_owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but another user's
+        return False
+    return False
 
 
 async def _push_one(

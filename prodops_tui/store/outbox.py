@@ -128,3 +128,19 @@ def finish(
     )
     if result.rowcount != 1:
         raise StoreError(f"no outbox row {edit_id}")
+
+
+def lease_owners(conn: Connection) -> list[str]:
+    """Who holds the leases of inflight rows."""
+    query = select(OUTBOX.c.lease_owner).where(OUTBOX.c.state == OutboxState.INFLIGHT.value)
+    return sorted(set(conn.execute(query.distinct()).scalars()))
+
+
+def release_leases(conn: Connection, owners: list[str]) -> int:
+    """Put the inflight rows of `owners` (processes known to be gone) back to pending now."""
+    result = conn.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.state == OutboxState.INFLIGHT.value, OUTBOX.c.lease_owner.in_(owners))
+        .values(state=OutboxState.PENDING.value, lease_owner="", lease_until=None)
+    )
+    return max(result.rowcount, 0)
