@@ -88,12 +88,14 @@ class CalendarScreen(CalendarData):
             content = results_lines(row)
         else:
             content = details(row, mine)
-        self.panel_text.update(content)
+        if content != self.shown:  # a move re-selects the bar on every key
+            self.shown = content
+            self.panel_text.update(content)
 
     def action_step(self, days: int) -> None:
         if self.moving is not None and self.moving.start is not None:
             self.moving = self.moving.moved_to(self.moving.start + timedelta(days=days))
-            self.redraw()
+            self.redraw(regroup=False)
             self.timeline.jump(self.moving.start or self.workspace.today())
             return
         self.timeline.move_cursor(days)
@@ -125,7 +127,7 @@ class CalendarScreen(CalendarData):
     def action_cancel(self) -> None:
         if self.moving is not None:
             self.moving = None
-            self.redraw()
+            self.redraw(regroup=False)
             self.notify("Move cancelled")
         else:
             self.panel = "details"

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from textual import getters, work
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -13,7 +14,7 @@ from prodops_tui.services.conflicts import Conflict, Plan, conflicts_of, next_fr
 from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.timeline import Timeline
-from prodops_tui.widgets.timeline_model import Line, build_lines
+from prodops_tui.widgets.timeline_model import Line, build_lines, with_changes
 from prodops_tui.widgets.workspace import Workspace
 
 
@@ -46,6 +47,10 @@ class CalendarData(Screen[None]):
         self.by = "surface"
         self.overlays = True
         self.panel = "details"
+        self.shown = Content("")
+        """What the side panel shows now."""
+        self.grouped: list[Line] = []
+        """The lines as last grouped, before the moving plan's changes."""
         self.moving: Plan | None = None
         """The plan being moved (its new dates), until Enter saves or Escape drops it."""
 
@@ -81,16 +86,16 @@ class CalendarData(Screen[None]):
         kept = [c for c in self.conflicts if self.moving.id not in (c.first, c.second)]
         return kept + conflicts_of(self.moving, self.plans.values())
 
-    def redraw(self) -> None:
-        rows = list(self.rows.values())
-        if self.moving is not None:
-            moved = {"start": self.moving.start, "end": self.moving.end}
-            rows = [row | moved if row["id"] == self.moving.id else row for row in rows]
+    def redraw(self, regroup: bool = True) -> None:
+        """Show the experiments; `regroup=False` (a move) only updates dates and conflict marks."""
         conflicts = self.current_conflicts()
         conflicted = {side for c in conflicts for side in (c.first, c.second)}
-        overlays = self.overlay_lines if self.overlays else []
-        today = self.workspace.today()
-        self.timeline.set_lines(build_lines(rows, conflicted, self.by, today, overlays))
+        if regroup or not self.grouped:
+            overlays = self.overlay_lines if self.overlays else []
+            self.grouped = build_lines(
+                self.rows.values(), self.plans, conflicted, self.by, overlays
+            )
+        self.timeline.set_lines(with_changes(self.grouped, conflicted, self.moving))
         self._title(len(conflicts))
 
     def _title(self, count: int) -> None:
@@ -129,7 +134,7 @@ class CalendarData(Screen[None]):
         plan = self._local_plan("move")
         if plan is not None and plan.start is not None:
             self.moving = plan
-            self.redraw()
+            self.redraw(regroup=False)
 
     def action_commit(self) -> None:
         if self.moving is not None and self.moving.start is not None:

@@ -51,6 +51,7 @@ __all__ = [
     "plan_from_row",
 ]
 
+
 @dataclass(frozen=True)
 class Conflict:
     """Two experiments that interfere, and why in one line (ids in sorted order)."""

@@ -66,6 +66,7 @@ class Timeline(Widget, can_focus=True):
         self.selected = -1
         self.top = 0
         """Index of the first line shown under the headers."""
+        self._styles: dict[str, Style] = {}
 
     @property
     def label_width(self) -> int:
@@ -113,7 +114,7 @@ class Timeline(Widget, can_focus=True):
 
     def _visible(self, bar: Bar) -> bool:
         end = self.view.origin + timedelta(days=self.view.span_days)
-        return bar.start < end and bar.stop > self.view.origin
+        return not bar.dated or (bar.start < end and bar.stop > self.view.origin)
 
     def _reveal(self) -> None:
         rows = max(self.size.height - HEADER_LINES, 1)
@@ -156,7 +157,7 @@ class Timeline(Widget, can_focus=True):
             return self._strip(title, "header", runs, width)
         index = self.top + y - HEADER_LINES
         if index >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style(""))
         line = self.lines[index]
         return self._strip(*self._label(line, index), bar_runs(self.view, line, self.today), width)
 
@@ -169,10 +170,19 @@ class Timeline(Widget, can_focus=True):
         text = f"{letter}{'!' if line.bar.conflict else ' '}{line.label}"
         return text, "selected" if index == self.selected else "label"
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"timeline--{name}") if name else self.rich_style
+        """The rich style of a component (cached until the styles change)."""
+        found = self._styles.get(name)
+        if found is None:
+            found = self.get_component_rich_style(f"timeline--{name}") if name else self.rich_style
+            self._styles[name] = found
+        return found
 
     def _strip(self, label: str, style: str, runs: list[Run], width: int) -> Strip:
         segments = [Segment(set_cell_size(label, self.label_width - 1) + " ", self._style(style))]
         segments += [Segment(text, self._style(name)) for text, name in runs]
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        return Strip(segments).crop_extend(0, width, self._style(""))

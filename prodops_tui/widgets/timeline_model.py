@@ -4,11 +4,11 @@ No Textual here: the widget turns runs into Strips, tests read them as text.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from prodops_tui.services.conflicts import Plan, plan_from_row
+from prodops_tui.services.conflicts import Plan
 from prodops_tui.widgets.safe_text import safe_text
 
 
@@ -38,6 +38,8 @@ class Bar:
     stop: date
     local: bool
     conflict: bool = False
+    dated: bool = True
+    """False for a GrowthBook test without phases: listed, selectable, not drawn."""
 
     @property
     def marks(self) -> tuple[str, str]:
@@ -56,7 +58,7 @@ class Line:
     """"group", "overlay" or "bar"."""
 
 
-def _market(row: Mapping[str, Any], plan: Plan) -> str:
+def _market(plan: Plan) -> str:
     if plan.design == "geo" and plan.treated:
         return ", ".join(sorted(plan.treated))
     if plan.design == "switchback" and plan.regions:
@@ -64,28 +66,30 @@ def _market(row: Mapping[str, Any], plan: Plan) -> str:
     return "all markets"
 
 
-def group_key(row: Mapping[str, Any], by: str) -> str:
+def group_key(plan: Plan, by: str) -> str:
     """The group an experiment falls in: its surface, or its markets (geo treated markets,
     switchback regions, "all markets" for an A/B)."""
-    plan = plan_from_row(row)
     if by == "market":
-        return _market(row, plan)
+        return _market(plan)
     return plan.surface or "(no surface)"
 
 
-def bar_of(row: Mapping[str, Any], conflicted: set[str], today: date) -> Bar | None:
-    plan = plan_from_row(row, today)
-    if plan.start is None:
-        return None
-    stop = plan.end or plan.start + timedelta(days=1)
+UNDATED = "(no dates)"
+"""The group of experiments without a start, last whatever the grouping."""
+
+
+def bar_of(row: Mapping[str, Any], plan: Plan, conflicted: set[str]) -> Bar:
+    start = plan.start or date.min
+    stop = plan.end or start + timedelta(days=1)
     return Bar(
         plan.id,
         safe_text(plan.name).plain,
         str(row.get("status") or "draft"),
-        plan.start,
-        max(stop, plan.start + timedelta(days=1)),
+        start,
+        max(stop, start + timedelta(days=1)),
         row.get("source") == "local",
         plan.id in conflicted,
+        plan.start is not None,
     )
 
 
@@ -97,23 +101,39 @@ def _short(name: str, group: str) -> str:
 
 def build_lines(
     rows: Iterable[Mapping[str, Any]],
+    plans: Mapping[str, Plan],
     conflicted: set[str],
     by: str,
-    today: date,
     overlays: Sequence[Line] = (),
 ) -> list[Line]:
-    """Overlay lines, then groups (sorted) of bars (by start, then name)."""
+    """Overlay lines, then groups (sorted) of bars (by start, then name); `plans` holds each
+    row's Plan by id (read once, with the dates the calendar assumes)."""
     groups: dict[str, list[Bar]] = {}
     for row in rows:
-        bar = bar_of(row, conflicted, today)
-        if bar is not None:
-            groups.setdefault(safe_text(group_key(row, by)).plain, []).append(bar)
+        plan = plans[str(row["id"])]
+        bar = bar_of(row, plan, conflicted)
+        key = safe_text(group_key(plan, by)).plain if bar.dated else UNDATED
+        groups.setdefault(key, []).append(bar)
     lines = list(overlays)
-    for key in sorted(groups, key=str.casefold):
+    for key in sorted(groups, key=lambda k: (k == UNDATED, k.casefold())):
         lines.append(Line(key, kind="group"))
         for bar in sorted(groups[key], key=lambda b: (b.start, b.name, b.id)):
             lines.append(Line(_short(bar.name, key), bar))
     return lines
+
+
+def with_changes(lines: Sequence[Line], conflicted: set[str], moved: Plan | None) -> list[Line]:
+    """The same lines with conflict marks from `conflicted` and the moved plan's new dates (it
+    keeps its row while it moves): a move repaints without regrouping every experiment."""
+    changed: list[Line] = []
+    for line in lines:
+        bar = line.bar
+        if bar is not None and moved is not None and bar.id == moved.id and moved.start:
+            bar = replace(bar, start=moved.start, stop=moved.stop)
+        if bar is not None and (bar.id in conflicted) != bar.conflict:
+            bar = replace(bar, conflict=not bar.conflict)
+        changed.append(line if bar is line.bar else replace(line, bar=bar))
+    return changed
 
 
 @dataclass
@@ -228,7 +248,7 @@ def bar_runs(view: View, line: Line, today: date) -> list[Run]:
         begin = view.column_of(first)
         end = view.column_of(stop - timedelta(days=1)) + view.scale.cols_per_day
         canvas.put(begin, symbol * max(end - begin, 1), "overlay")
-    if line.bar is not None:
+    if line.bar is not None and line.bar.dated:
         bar = line.bar
         letter, fill = bar.marks
         begin = view.column_of(bar.start)

@@ -218,3 +218,23 @@ async def test_power_calculator_for_the_selected_plan(demo_url: str) -> None:
         dialog.query_one("#power-mde", Input).value = "-5"
         await pilot.pause()
         assert "minimum detectable effect" in str(dialog.query_one("#power-result", Label).render())
+
+
+async def test_hostile_names_and_undated_tests_are_shown_literally(demo_url: str) -> None:
+    store = Store.open(demo_url)
+    try:
+        hostile = {"id": "growthbook:acme:bad", "source": "growthbook", "status": "draft"}
+        hostile |= {"name": "[bold red]Boom[/] \x1b[31m", "surface": "checkout", "results": {}}
+        store.upsert("experiment", [hostile])
+    finally:
+        store.close()
+    async with app_for(demo_url).run_test(size=(80, 24)) as pilot:
+        screen = await open_calendar(pilot)
+        timeline = screen.query_one(Timeline)
+        assert timeline.lines[-2].label == "(no dates)"
+        timeline.select_id("growthbook:acme:bad")
+        await pilot.pause()
+        assert timeline.bar is not None and timeline.bar.name == "[bold red]Boom[/] \ufffd[31m"
+        assert "[bold red]Boom[/]" in panel(screen) and "? → open" in panel(screen)
+        await pilot.press("r")
+        assert "No results yet" in panel(screen)
