@@ -35,14 +35,17 @@ def offer_session(screen: Screen[None], workspace: Workspace, table: PagedTable)
 
 def _gather(screen: Screen[None], workspace: Workspace, seqs: list[int]) -> None:
     """The queues on offer (read in a worker), then the dialog."""
+    from prodops_tui.services.saved_views import list_views
     from prodops_tui.services.sessions import list_sessions
 
     try:
         found = [s for s in list_sessions(_store(workspace)) if s.state != "ended"]
+        views = list_views(_store(workspace), "backlog")
     except StoreError as error:
         _say(screen, str(error))
         return
     queues = [(f"This list ({len(seqs)} issues)", "list")] if seqs else []
+    queues += [(f"View: {view.name}", f"view:{view.name}") for view in views]
     queues += [(_back_to(session), f"session:{session.id}") for session in found[:OPEN_SHOWN]]
     if not queues:
         _say(screen, "The list is empty: nothing to triage")
@@ -64,7 +67,7 @@ def _start(
     screen: Screen[None], workspace: Workspace, seqs: list[int], ask: SessionRequest
 ) -> None:
     from prodops_tui.screens.session import SessionScreen
-    from prodops_tui.services.sessions import reopen, start_session
+    from prodops_tui.services.sessions import queue_of_view, reopen, start_session
 
     activity = workspace.activity
     assert activity is not None
@@ -73,12 +76,18 @@ def _start(
         if ask.queue.startswith("session:"):
             session = reopen(store, ask.queue.removeprefix("session:"), activity.actor, now)
         else:
-            rows = workspace.reader.rows(ListQuery("issue", ("id",)), seqs)
+            view = ask.queue.removeprefix("view:") if ask.queue.startswith("view:") else ""
+            if view:
+                queue = queue_of_view(store, view, now)
+            else:
+                rows = workspace.reader.rows(ListQuery("issue", ("id",)), seqs)
+                queue = [str(row[1]) for row in rows]
             session = start_session(
                 store,
-                queue=[str(row[1]) for row in rows],
+                queue=queue,
                 lead=activity.actor,
                 name=ask.name,
+                view=view,
                 timebox_minutes=ask.timebox_minutes,
                 participants=ask.participants,
                 policy=ask.policy,

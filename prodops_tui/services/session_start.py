@@ -3,6 +3,7 @@ session row by id, every session."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from sqlalchemy import Table, insert, or_, select
@@ -13,6 +14,9 @@ from prodops_tui.models.enums import SessionState
 from prodops_tui.services.session_state import MAX_TIMEBOX, POLICIES, Session
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.store import Store
+
+if TYPE_CHECKING:
+    from prodops_tui.services.view_spec import SavedView
 
 MAX_QUEUE = 200
 """Issues a session takes at most from a list or a query (from the top)."""
@@ -105,33 +109,31 @@ def list_sessions(store: Store) -> list[Session]:
 
 def queue_of_view(store: Store, name: str, now: datetime) -> list[str]:
     """The issues a saved Backlog view shows now (its query, in its sort)."""
-    view = SQLModel.metadata.tables["saved_view"]
-    query = select(view.c.query, view.c.sort).where(view.c.screen == "backlog", view.c.name == name)
-    with store.read() as conn:
-        row = conn.execute(query).first()
-    if row is None:
+    from prodops_tui.services.saved_views import get_view
+
+    view = get_view(store, "backlog", name)
+    if view is None:
         raise StoreError(f"no saved Backlog view {name!r}: save one with the query bar first")
-    sort = tuple((c.removeprefix("-"), c.startswith("-")) for c in row.sort.split(",") if c)
-    return queue_of_query(store, row.query, now, order=sort)
+    return _queue(store, view, now, MAX_QUEUE)
 
 
-def queue_of_query(
-    store: Store,
-    text: str,
-    now: datetime,
-    limit: int = MAX_QUEUE,
-    order: tuple[tuple[str, bool], ...] = (),
-) -> list[str]:
-    """The ids of the first `limit` issues a query-bar query matches, in `order` (else the
-    query's sort, else the Backlog's); a bad query is a StoreError pointing at the mistake."""
-    from prodops_tui.services.query import QueryError, parse
-    from prodops_tui.store.reads import ListQuery, Reader
+def queue_of_query(store: Store, text: str, now: datetime, limit: int = MAX_QUEUE) -> list[str]:
+    """The first `limit` issues a query-bar query matches, in its sort (else the Backlog's);
+    a bad query is a StoreError pointing at the mistake."""
+    from prodops_tui.services.view_spec import SavedView
+
+    return _queue(store, SavedView("", "backlog", text), now, limit)
+
+
+def _queue(store: Store, view: "SavedView", now: datetime, limit: int) -> list[str]:
+    from prodops_tui.services.query import QueryError
+    from prodops_tui.services.saved_views import list_query
+    from prodops_tui.store.reads import Reader
 
     try:
-        parsed = parse(text, "issue", now)
+        query = list_query(view, ("id",), now)
     except QueryError as error:
         raise StoreError(f"bad query: {error.message}") from None
-    query = ListQuery("issue", ("id",), order or parsed.order, where=parsed.where)
     reader = Reader(store.url)
     try:
         seqs = reader.snapshot(query)[:limit]

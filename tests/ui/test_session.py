@@ -195,6 +195,37 @@ async def test_decision_keys_record_the_session_and_undo_goes_back(
     ]
 
 
+async def test_shift_s_starts_a_session_over_a_saved_view(workspace_url: str) -> None:
+    store = Store.open(workspace_url)
+    try:
+        view = {
+            "screen": "backlog",
+            "name": "Bugs",
+            "query": "type:bug priority:high",
+            "sort": "key",
+        }
+        store.upsert("saved_view", [view])
+    finally:
+        store.close()
+    app = ProdOpsApp(workspace_url, clock=fixed_clock, actor="lea", sync_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.switch_mode("backlog")
+        await pilot.pause(0.3)
+        await pilot.press("S")
+        await pilot.pause(0.3)
+        app.screen.query_one("#start-queue", Select).value = "view:Bugs"
+        app.screen.query_one("#start-name", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "Bugs" in text(app, "#session-bar"))
+    store = Store.open(workspace_url)
+    try:
+        (started,) = sessions.list_sessions(store)
+        wanted = sessions.queue_of_query(store, "type:bug priority:high sort:key", NOW)
+    finally:
+        store.close()
+    assert started.view == "Bugs" and list(started.queue) == wanted and len(wanted) == 100
+
+
 async def test_shift_s_goes_back_to_an_open_session(workspace_url: str, session_id: str) -> None:
     store = Store.open(workspace_url)
     try:
