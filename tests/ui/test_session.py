@@ -195,6 +195,18 @@ async def test_decision_keys_record_the_session_and_undo_goes_back(
     ]
 
 
+async def start_from_backlog(pilot: Pilot[None], queue: str) -> None:
+    """shift+s on the Backlog, that queue chosen, Enter."""
+    app = pilot.app
+    await app.switch_mode("backlog")
+    await pilot.pause(0.3)
+    await pilot.press("S")
+    await pilot.pause(0.3)
+    app.screen.query_one("#start-queue", Select).value = queue
+    app.screen.query_one("#start-name", Input).focus()
+    await pilot.press("enter")
+
+
 async def test_shift_s_starts_a_session_over_a_saved_view(workspace_url: str) -> None:
     store = Store.open(workspace_url)
     try:
@@ -209,13 +221,7 @@ async def test_shift_s_starts_a_session_over_a_saved_view(workspace_url: str) ->
         store.close()
     app = ProdOpsApp(workspace_url, clock=fixed_clock, actor="lea", sync_interval=0)
     async with app.run_test(size=SIZE) as pilot:
-        await app.switch_mode("backlog")
-        await pilot.pause(0.3)
-        await pilot.press("S")
-        await pilot.pause(0.3)
-        app.screen.query_one("#start-queue", Select).value = "view:Bugs"
-        app.screen.query_one("#start-name", Input).focus()
-        await pilot.press("enter")
+        await start_from_backlog(pilot, "view:Bugs")
         await until(pilot, lambda: "Bugs" in text(app, "#session-bar"))
     store = Store.open(workspace_url)
     try:
@@ -234,14 +240,7 @@ async def test_shift_s_goes_back_to_an_open_session(workspace_url: str, session_
         store.close()
     app = ProdOpsApp(workspace_url, clock=fixed_clock, actor="lea", sync_interval=0)
     async with app.run_test(size=SIZE) as pilot:
-        await app.switch_mode("backlog")
-        await pilot.pause(0.3)
-        await pilot.press("S")
-        await pilot.pause(0.3)
-        queue = app.screen.query_one("#start-queue", Select)
-        queue.value = f"session:{session_id}"
-        app.screen.query_one("#start-name", Input).focus()
-        await pilot.press("enter")
+        await start_from_backlog(pilot, f"session:{session_id}")
         await until(pilot, lambda: "Weekly" in text(app, "#session-bar"))
         await until(pilot, lambda: "PAUSED" not in text(app, "#session-bar"))
     assert stored(workspace_url, session_id).state == "active"
