@@ -21,7 +21,7 @@ from prodops_tui.store.errors import StoreError, mask_url
 __all__ = ["StoreError", "mask_url"]
 
 CONNECT_TIMEOUT_S = 5
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 30000
 NETWORK_FS = frozenset(
     {"nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "lustre", "gpfs", "ceph", "glusterfs", "9p"}
 )
@@ -125,12 +125,12 @@ def _sqlite_pragmas(read_only: bool) -> Any:
     def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the next ones may wait
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         else:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -128,6 +128,8 @@ class Store:
             conn.info.pop(notify.CHANGE_INFO, None)
             trans = conn.begin()
             try:
+                if self.dialect == "postgresql":
+                    _serialise_writers(conn)
                 yield conn
                 if self.dialect == "postgresql":
                     notify.announce(conn, self.origin)
@@ -244,6 +246,18 @@ class Store:
     def close(self) -> None:
         """Release every pooled connection."""
         self._engine.dispose()
+
+
+WRITE_LOCK = (0x70726F64, 1)
+"""The advisory lock every PostgreSQL write transaction holds (two int4 keys: a key space apart
+from the single-bigint sync locks)."""
+
+
+def _serialise_writers(conn: Connection) -> None:
+    """One writer at a time, as SQLite's BEGIN IMMEDIATE gives: under PostgreSQL's READ
+    COMMITTED a read-then-write (a version check, a counter) would otherwise lose updates."""
+    conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
+    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
 
 
 def _rollback(conn: Connection) -> None:

@@ -1,6 +1,7 @@
 """Several processes writing one SQLite file: no 'database is locked', no lost update."""
 
 import multiprocessing
+import os
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from store_helpers import issue_row, scalar
 from prodops_tui.store.store import Store
 
 PROCESSES = 4
-INCREMENTS = 200
+INCREMENTS = int(os.environ.get("PRODOPS_CONCURRENCY_WRITES", "1000"))
+"""Write transactions per process (issue 10: 4 x 1,000)."""
 
 
 def _increment(url: str, count: int) -> list[str]:
@@ -28,6 +30,20 @@ def _increment(url: str, count: int) -> list[str]:
     finally:
         store.close()
     return errors
+
+
+def test_four_processes_lose_no_increment_on_postgresql(pg_url: str) -> None:
+    store = Store.open(pg_url)
+    store.upsert("issue", [issue_row(1, version=0)])
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(PROCESSES) as pool:
+        results = pool.starmap(_increment, [(pg_url, INCREMENTS)] * PROCESSES)
+    errors = [error for result in results for error in result]
+    try:
+        assert errors == []
+        assert scalar(store, "SELECT version FROM issue") == PROCESSES * INCREMENTS
+    finally:
+        store.close()
 
 
 def test_four_processes_lose_no_increment(tmp_path: Path) -> None:
