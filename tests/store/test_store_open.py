@@ -40,7 +40,7 @@ def test_sqlite_pragmas_follow_the_recipe(sqlite_url: str) -> None:
     try:
         assert scalar(store, "PRAGMA journal_mode") == "wal"
         assert scalar(store, "PRAGMA foreign_keys") == 1
-        assert scalar(store, "PRAGMA busy_timeout") == 5000
+        assert scalar(store, "PRAGMA busy_timeout") == 30000
         assert scalar(store, "PRAGMA synchronous") == 2
     finally:
         store.close()
