@@ -221,7 +221,7 @@ class HomeScreen(Screen[None]):
     def _load_conflicts_and_charts(self) -> None:
         """After the exact counts: experiments in conflict, then the charts."""
         reader = self.workspace.reader
-        conflicts = len(trends.experiments_in_conflict(reader))
+        conflicts = len(trends.experiments_in_conflict(reader, self.workspace.today()))
         self.app.call_from_thread(self._show_counts, {"experiment_conflicts": conflicts})
         period = stats.last_weeks(self.workspace.today(), charts.WEEKS)
         found = trends.read_trends(reader, period)

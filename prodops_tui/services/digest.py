@@ -196,7 +196,7 @@ def gather(reader: Reader, *, now: datetime, since: str, workspace: str) -> Dige
     chart_start = min(period[0], stats.last_weeks(now.date(), CHART_WEEKS)[0])
     first, last = period[0].date(), now.date()
     started, finished = _experiments(reader, first, last)
-    conflicts = sorted(trends.experiments_in_conflict(reader))
+    conflicts = sorted(trends.experiments_in_conflict(reader, now.date()))
     return Digest(
         workspace=workspace,
         generated=now,

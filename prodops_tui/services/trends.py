@@ -1,7 +1,7 @@
 """The trend charts of a period in one read (Home's charts, the digest's), and source health."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from prodops_tui.models.enums import ExperimentStatus
 from prodops_tui.services import stats
@@ -112,12 +112,13 @@ PLAN_COLUMNS = (
 PLANNED = ListQuery("experiment", PLAN_COLUMNS, order=(("start", False),))
 
 
-def experiments_in_conflict(reader: Reader) -> set[str]:
-    """Ids of the experiments not stopped that conflict with another one not stopped."""
+def experiments_in_conflict(reader: Reader, today: date | None = None) -> set[str]:
+    """Ids of the experiments not stopped that conflict with another one not stopped; with
+    `today`, tests GrowthBook sent without an end are read as the calendar reads them."""
     rows = reader.rows(PLANNED, reader.snapshot(PLANNED))
     live = [
         dict(zip(PLAN_COLUMNS, row[1:], strict=True))
         for row in rows
         if row[4] != ExperimentStatus.STOPPED.value
     ]
-    return conflicting_ids(live)
+    return conflicting_ids(live, today)

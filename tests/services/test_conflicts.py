@@ -181,3 +181,28 @@ def test_sweep_matches_all_pairs_on_the_generated_company() -> None:
         "switchback",
         "treated",
     ]
+
+
+def test_the_generator_conflicts_only_where_meant_also_as_growthbook_sends_it() -> None:
+    """GrowthBook sends no end before a test stops; read with today, the demo still shows only
+    its three deliberate pairs, for every size."""
+    from prodops_tui.services.generator import generate
+
+    today = date(2026, 5, 1)
+    for size in ("tiny", "small", "medium", "large"):
+        rows = list(generate(size, seed=3, today=today).experiments())
+        synced = [
+            row | {"end": None}
+            if row["source"] == "growthbook" and row["status"] != "stopped"
+            else row
+            for row in rows
+        ]
+        for found in (rows, synced):
+            pairs = [
+                (c.first, c.second) for c in find_conflicts(plan_from_row(r, today) for r in found)
+            ]
+            assert pairs == [
+                ("growthbook:acme:exp_001", "growthbook:acme:exp_002"),
+                ("growthbook:acme:exp_003", "local:exp-4"),
+                ("growthbook:acme:exp_005", "growthbook:acme:exp_006"),
+            ], size

@@ -109,3 +109,17 @@ def test_refresh_after_a_sync_and_the_read_path(store: Store) -> None:
         assert read_renewals(reader) == [("Figma", date(2025, 6, 1))]
     finally:
         reader.close()
+
+
+def test_home_counts_conflicts_as_the_calendar_reads_open_ended_tests(store: Store) -> None:
+    from prodops_tui.services.trends import experiments_in_conflict
+
+    store.upsert("experiment", [SYNCED | {"end": None}])  # running: GrowthBook sends no end
+    saved = save_plan(store, PLAN | {"start": "2025-05-01", "end": "2025-05-29"}, actor="ana")
+    reader = Reader(store.url)
+    try:
+        assert experiments_in_conflict(reader) == {SYNCED["id"], saved.id}  # open-ended
+        assert experiments_in_conflict(reader, date(2025, 3, 10)) == set()  # ends 2025-03-29
+        assert experiments_in_conflict(reader, date(2025, 5, 10)) == {SYNCED["id"], saved.id}
+    finally:
+        reader.close()
