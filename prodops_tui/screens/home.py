@@ -115,6 +115,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.counts: Counts = {}
+        self.outdated = False
+        """Rows changed while another screen was shown."""
 
     def compose(self) -> ComposeResult:
         with Grid(id="cards"):
@@ -139,7 +141,17 @@ class HomeScreen(Screen[None]):
             self.workspace.activity.changed.subscribe(self, self._activity_changed)
 
     def _activity_changed(self, what: str) -> None:
-        if what == DATA:  # a sync, an edit, or another member's change
+        if what != DATA:  # DATA: a sync, an edit, or another member's change
+            return
+        if self.is_current:
+            self.load_overview()
+            self.load_counts()
+        else:
+            self.outdated = True  # read again when shown, not behind another screen
+
+    def on_screen_resume(self) -> None:
+        if self.outdated:
+            self.outdated = False
             self.load_overview()
             self.load_counts()
 
@@ -236,7 +248,8 @@ class HomeScreen(Screen[None]):
         for card in self.query(Card):
             card.show(self.counts)
         empty = self.counts.get("sources") == 0 and not self.counts.get("issues", 1)
-        self.query_one("#home-empty").display = empty and not self.counts.get("feedback", 1)
+        shown = empty and not self.counts.get("feedback", 1)
+        self.query("#home-empty").set(display=shown)  # none while the app shuts down
 
     def _show(self, o: Overview) -> None:
         self._show_counts(o.counts)

@@ -84,6 +84,7 @@ async def test_home_counts_follow_another_members_change(team: tuple[str, Store]
         await pilot.pause(0.5)
         other.upsert("issue", list(issues(37, hostile=False))[30:])
         assert await within(pilot, LAG, lambda: str(card.render()) != before) < LAG
+        await wait(pilot)
 
 
 async def test_who_is_syncing_elsewhere_is_shown(team: tuple[str, Store]) -> None:
