@@ -1,7 +1,7 @@
 """Issue 6's calendar goals: conflict check over 2,000 experiments (<= 200 ms) and the timeline
 repaint on a move (<= 50 ms).
 
-    uv run python benchmarks/calendar.py [--count 2000] [--runs 7] [--keys 40]
+    uv run python benchmarks/calendar_bench.py [--count 2000] [--runs 7] [--keys 40]
 
 Experiments are drawn like the generator's (three designs, 14-42 day windows, namespaces,
 regions and geos; by default 2,000 over four years on 24 surfaces, about 500 a year), seeded and
