@@ -87,7 +87,8 @@ class CalendarScreen(CalendarData):
         elif self.panel == "results":
             content = results_lines(row)
         else:
-            content = details(row, mine)
+            plan = self.plans.get(bar.id) if bar else None
+            content = details(row, mine, plan.end if plan else None)
         if content != self.shown:  # a move re-selects the bar on every key
             self.shown = content
             self.panel_text.update(content)

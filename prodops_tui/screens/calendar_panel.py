@@ -44,11 +44,14 @@ def _design_facts(row: Row) -> list[tuple[str, Content]]:
     ]
 
 
-def details(row: Row | None, conflicts: Sequence[Conflict]) -> Content:
-    """What the experiment is, where it runs and whether it is in conflict."""
+def details(row: Row | None, conflicts: Sequence[Conflict], assumed: date | None = None) -> Content:
+    """What the experiment is, where it runs and whether it is in conflict; `assumed` is the end
+    the calendar assumes for a test GrowthBook sent without one."""
     if row is None:
         return Content("No experiment selected.\nn adds a plan.")
     start, end = row.get("start") or "?", row.get("end") or "open"
+    if not row.get("end") and assumed is not None:
+        end = f"open (~{assumed})"
     source = "local plan" if row.get("source") == "local" else "GrowthBook"
     facts = [
         ("Status", safe_text(f"{row.get('status')} · {source}")),

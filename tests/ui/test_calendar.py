@@ -225,7 +225,9 @@ async def test_hostile_names_and_undated_tests_are_shown_literally(demo_url: str
     try:
         hostile = {"id": "growthbook:acme:bad", "source": "growthbook", "status": "draft"}
         hostile |= {"name": "[bold red]Boom[/] \x1b[31m", "surface": "checkout", "results": {}}
-        store.upsert("experiment", [hostile])
+        running = {"id": "growthbook:acme:open", "source": "growthbook", "status": "running"}
+        running |= {"name": "Open", "surface": "search", "start": TODAY, "results": {}}
+        store.upsert("experiment", [hostile, running])
     finally:
         store.close()
     async with app_for(demo_url).run_test(size=(80, 24)) as pilot:
@@ -238,3 +240,7 @@ async def test_hostile_names_and_undated_tests_are_shown_literally(demo_url: str
         assert "[bold red]Boom[/]" in panel(screen) and "? → open" in panel(screen)
         await pilot.press("r")
         assert "No results yet" in panel(screen)
+        await pilot.press("r")
+        timeline.select_id("growthbook:acme:open")  # no end from GrowthBook: four weeks assumed
+        await pilot.pause()
+        assert "2025-03-10 → open (~2025-04-07)" in panel(screen)
