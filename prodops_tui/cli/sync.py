@@ -122,6 +122,7 @@ async def sync_all(
     **http: Any,
 ) -> list["SyncReport"]:
     """Sync each connection in turn; connections without a secret get an error report."""
+    from prodops_tui.services.seats import refresh_people
     from prodops_tui.services.sync import StreamReport, SyncReport, sync_connection
 
     reports: list[SyncReport] = []
@@ -134,6 +135,8 @@ async def sync_all(
             report = await sync_connection(
                 store, found[conn_id], progress=partial(progress, conn_id)
             )
+            if report.ok:
+                await refresh_people(store, found[conn_id])
             reports.append(report)
     return reports
 

@@ -92,7 +92,8 @@ class ConnectionKeys(ToolActions):
             self.load_health(connection_id)
             return
         changed = result.report.changed if result.report else 0
-        seats = f"; {result.seats.in_service:,} seats in use" if result.seats else ""
+        counted = result.seats.in_service if result.seats else None
+        seats = f"; {counted:,} seats in use" if counted is not None else ""
         line = f"Synced {connection_id}: {changed:,} changed{seats}"
         self.app.call_from_thread(self._changed, line)
 

@@ -90,14 +90,20 @@ def _credential(health: "Health") -> Content:
 def _seats(health: "Health", bought: int, now: datetime) -> list[Content]:
     from prodops_tui.services.seats import compare_seats  # loaded by the health worker
 
-    if health.seats is None:
+    seats = health.seats
+    if seats is None or (seats.in_service is None and not seats.error):
         if health.kind in SEAT_NOUNS:
             return [_level_line("Seats", "info", "not counted yet: s syncs and counts them")]
         return []
-    noun = SEAT_NOUNS.get(health.kind, "people")
-    level, line = compare_seats(bought, health.seats.in_service, noun)
-    counted = _moment(health.seats.counted_at, now)
-    return [_level_line("Seats", level, f"{line}; counted {counted}")]
+    lines = []
+    if seats.in_service is not None:
+        noun = SEAT_NOUNS.get(health.kind, "people")
+        level, line = compare_seats(bought, seats.in_service, noun)
+        counted = _moment(seats.counted_at, now)
+        lines.append(_level_line("Seats", level, f"{line}; counted {counted}"))
+    if seats.error:
+        lines.append(_level_line("Seats", "warn", f"could not count: {seats.error}"))
+    return lines
 
 
 def render_health(shown: Shown, bought: int, now: datetime) -> Content:

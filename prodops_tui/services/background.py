@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.services.push import PushReport, owner, push
 from prodops_tui.services.registry import ServiceConnector, open_connector
+from prodops_tui.services.seats import refresh_people
 from prodops_tui.services.sync import SyncReport, sync_connection
 from prodops_tui.store.store import Store
 
@@ -126,6 +127,8 @@ async def run_cycle(
                 continue
             status(kind, "syncing", "")
             report = await sync_connection(store, found[row["id"]])
+            if report.ok:
+                await refresh_people(store, found[row["id"]])  # seats in use, for Tools
             cycle.synced.append(report)
             error = report.busy or next((s.error for s in report.streams if s.error), "")
             status(kind, "error" if error else "done", error)

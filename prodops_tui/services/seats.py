@@ -3,13 +3,14 @@ in `person`, the count per connection in `workspace_meta`, and compared with the
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
+from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.store.store import Store
 
@@ -37,8 +38,11 @@ class SeatUse:
     """How many active people take a seat in the service, counted when."""
 
     connection_id: str
-    in_service: int
+    in_service: int | None
+    """None when the service has never answered the count."""
     counted_at: datetime | None
+    error: str = ""
+    """Why the last count failed (e.g. no permission to browse users); empty when it worked."""
 
 
 def _seat_count(kind: str, rows: list[dict[str, Any]]) -> int:
@@ -53,7 +57,14 @@ async def refresh_people(store: Store, connector: object) -> SeatUse | None:
     if kind not in SEAT_ROLES or not hasattr(connector, "seat_holders"):
         return None
     source: PeopleSource = connector  # type: ignore[assignment]
-    rows = await source.seat_holders()
+    try:
+        rows = await source.seat_holders()
+    except ConnectorError as exc:  # the count is extra: keep the last one, say why it failed
+        last = await asyncio.to_thread(seat_use, store, source.connection_id)
+        use = SeatUse(source.connection_id, None, None) if last is None else last
+        failed = replace(use, error=exc.message)
+        await asyncio.to_thread(_save, store, [], failed)
+        return failed
     use = SeatUse(source.connection_id, _seat_count(kind, rows), datetime.now(UTC))
     await asyncio.to_thread(_save, store, rows, use)
     return use
@@ -61,8 +72,8 @@ async def refresh_people(store: Store, connector: object) -> SeatUse | None:
 
 def _save(store: Store, rows: list[dict[str, Any]], use: SeatUse) -> None:
     seen = [{**row, "seen_at": use.counted_at} for row in rows]
-    assert use.counted_at is not None
-    value = {"in_service": use.in_service, "counted_at": use.counted_at.isoformat()}
+    counted = use.counted_at.isoformat() if use.counted_at else None
+    value = {"in_service": use.in_service, "counted_at": counted, "error": use.error}
     meta = {"key": _KEY.format(use.connection_id), "value": json.dumps(value)}
     with store.write() as conn:
         if seen:
@@ -80,10 +91,12 @@ def seat_use(store: Store, connection_id: str) -> SeatUse | None:
         value = json.loads(raw) if raw else None
         if not isinstance(value, dict):
             return None
+        count, counted = value.get("in_service"), value.get("counted_at")
         return SeatUse(
             connection_id,
-            int(value["in_service"]),
-            datetime.fromisoformat(str(value["counted_at"])),
+            None if count is None else int(count),
+            None if counted is None else datetime.fromisoformat(str(counted)),
+            str(value.get("error") or ""),
         )
     except (ValueError, KeyError, TypeError):
         return None

@@ -95,12 +95,19 @@ FIELDS: Mapping[str, Mapping[str, Field]] = {
         "channel=text:channel requester=text:requester score=number:score arr=number:org_arr "
         "updated=time:updated created=time:created"
     ),
+    "tool": _fields(
+        "status=text:status category=text:category owner=text:owner "
+        "connection=text:connection_id seats=number:seats_bought used=number:seats_used "
+        "use=number:utilisation cost=number:monthly_cost yearly=number:yearly_cost "
+        "renewal=time:renewal_date"
+    ),
 }
 """Query fields of each list table, by the names users type."""
 
 FLAGS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "issue": {"has": ("evidence",), "is": ("snoozed",)},
     "feedback": {"has": ("issue",), "is": ("snoozed",)},
+    "tool": {},
 }
 """The `has:` and `is:` words of each list table."""
 

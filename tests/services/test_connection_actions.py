@@ -13,6 +13,7 @@ from prodops_tui.connectors.errors import AuthError
 from prodops_tui.credentials import resolve
 from prodops_tui.fakes import jira as fake_jira
 from prodops_tui.fakes import zendesk as fake_zendesk
+from prodops_tui.fakes.zendesk_wire import Fault
 from prodops_tui.services.connection_actions import probe_connection, reauthenticate, sync_now
 from prodops_tui.services.generator import generate
 from prodops_tui.services.health import connection_health
@@ -140,3 +141,18 @@ async def test_no_credential_is_one_line(store: Store) -> None:
     assert result.error == "no credential: press c or run `prodops connect jira`"
     [check] = await probe_connection(store, "jira:acme")
     assert check.level == "fail" and "prodops connect jira" in check.detail
+
+
+async def test_a_refused_seat_count_keeps_the_last_one_and_says_why(
+    store: Store, jira_transport: httpx.ASGITransport
+) -> None:
+    await reauthenticate(store, "jira:acme", "good", allow_plaintext=True, transport=jira_transport)
+    first = await sync_now(store, "jira:acme", transport=jira_transport)
+    assert first.seats is not None and first.seats.in_service == 25
+    app = jira_transport.app
+    app.state.faults.append(Fault("status", 403, path="/rest/api/3/users/search"))  # type: ignore[attr-defined]
+    again = await sync_now(store, "jira:acme", transport=jira_transport)
+    assert again.ok  # the issues synced; only the count failed
+    assert again.seats is not None and again.seats.in_service == 25
+    assert again.seats.error.startswith("Jira denied access (HTTP 403)")
+    assert seat_use(store, "jira:acme") == again.seats

@@ -16,7 +16,7 @@ from prodops_tui.services.tools import (
     retire_tool,
     tool_row,
 )
-from prodops_tui.store.reads import Reader
+from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.store.store import Store
 
 TODAY = date(2026, 11, 27)
@@ -126,3 +126,24 @@ def test_renewals_within_days_from_store_and_reader(sqlite_url: str, tmp_path: P
         assert renewals_within(reader, 30, TODAY) == from_store
     finally:
         reader.close()
+
+
+def test_utilisation_and_yearly_cost_read_and_sort_on_both_dialects(
+    store: Store, db_url: str
+) -> None:
+    for name, bought, used, cost in [("A", 10, 12, "100"), ("B", 0, 3, "5"), ("C", 4, 1, "7.5")]:
+        add_tool(
+            store,
+            {"name": name, "seats_bought": bought, "seats_used": used, "monthly_cost": cost},
+            "p",
+            TODAY,
+        )
+    query = ListQuery(
+        "tool", ("name", "utilisation", "yearly_cost"), order=(("utilisation", True),)
+    )
+    reader = Reader(db_url)
+    try:
+        rows = [row[1:] for row in reader.first_page(query)]
+    finally:
+        reader.close()
+    assert rows == [("A", 120.0, 1200.0), ("C", 25.0, 90.0), ("B", None, 60.0)]

@@ -227,3 +227,15 @@ async def test_a_failing_stream_shows_its_error_with_its_time(
         assert "Connection Acme Mixpanel  failing" in text
         assert "error 2026-11-27 07:40 (2h ago): HTTP 429 Too Many Requests" in text
         assert "Rate       0 requests left" in text
+
+
+async def test_the_query_bar_filters_tools_by_field(demo_url: str) -> None:
+    app = ProdOpsApp(demo_url, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tools(pilot)
+        await pilot.press("colon", *"status:retiring cost>900", "enter")
+        await until(pilot, lambda: names(app) == ["Amplitude"])
+        await pilot.press("colon", "ctrl+u", *"use>100 sort:-cost", "enter")
+        await until(pilot, lambda: names(app) == ["Figma", "Mixpanel", "Maze"])
+        await pilot.press("colon", "ctrl+u", *"renewal<2026-12-15 status:active", "enter")
+        await until(pilot, lambda: names(app) == ["Mixpanel", "Productboard"])
