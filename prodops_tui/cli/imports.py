@@ -10,7 +10,6 @@ from prodops_tui.cli.sync import open_store
 
 if TYPE_CHECKING:
     from prodops_tui.cli import Options
-    from prodops_tui.services.feedback_import import ImportReport
     from prodops_tui.services.tool_csv import ImportReport as ToolsReport
 
 KINDS = ("nps", "csat", "import")
@@ -39,7 +38,13 @@ def import_feedback_command(
 ) -> None:
     """Import feedback rows from a CSV file; importing the same file again adds nothing."""
     from prodops_tui.config.load import load_config
-    from prodops_tui.services.feedback_import import CsvProblem, import_feedback, parse_pairs
+    from prodops_tui.services.feedback_import import (
+        CsvProblem,
+        import_feedback,
+        parse_pairs,
+        report_lines,
+    )
+    from prodops_tui.widgets.safe_text import safe_value
 
     try:
         mapping = parse_pairs(pairs)
@@ -59,27 +64,8 @@ def import_feedback_command(
             store.close()
     except (CsvProblem, LookupError) as exc:
         raise click.ClickException(str(exc)) from None
-    for line in describe(report):
-        click.echo(line)
-
-
-def describe(report: "ImportReport") -> list[str]:
-    """The import's report as lines: mapping, preview, counts, then every rejected row."""
-    from prodops_tui.widgets.safe_text import safe_value
-
-    def plain(value: object) -> str:
-        return safe_value(value).plain[:60]
-
-    lines = ["columns: " + ", ".join(f"{c} -> {f}" for c, f in report.columns.items())]
-    for row in report.preview:
-        lines.append(
-            f"  {plain(row['score']):>5}  {plain(row['requester']):<20} {plain(row['subject'])}"
-        )
-    verb = "would add" if report.dry_run else "added"
-    summary = f"{report.read} rows read: {verb} {report.added}, {report.present} already there"
-    lines.append(f"{summary}, {len(report.rejected)} rejected, {report.new_orgs} new orgs")
-    lines += [f"  line {error.line}: {plain(error.reason)}" for error in report.rejected]
-    return lines
+    for line in report_lines(report):
+        click.echo(safe_value(line).plain)
 
 
 def _print_tools_report(report: "ToolsReport") -> None:

@@ -28,7 +28,14 @@ from prodops_tui.services.feedback_csv import (
 )
 from prodops_tui.store.store import Store
 
-__all__ = ["CsvProblem", "ImportReport", "RowError", "import_feedback", "parse_pairs"]
+__all__ = [
+    "CsvProblem",
+    "ImportReport",
+    "RowError",
+    "import_feedback",
+    "parse_pairs",
+    "report_lines",
+]
 
 MAX_BYTES = 256 * 1024 * 1024
 CHUNK = 2_000
@@ -230,3 +237,20 @@ def _transaction(store: Store, dry_run: bool, bulk: bool) -> Iterator[Connection
         if bulk:
             stack.enter_context(store.bulk_load("feedback"))
         yield stack.enter_context(store.read() if dry_run else store.write())
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """The report as lines: mapping, preview rows, counts, then every rejected row by line.
+    Values are the file's text: render them as literal text."""
+
+    def cut(value: object) -> str:
+        return ("" if value is None else str(value))[:60]
+
+    lines = ["columns: " + ", ".join(f"{c} -> {f}" for c, f in report.columns.items())]
+    for row in report.preview:
+        lines.append(f"  {cut(row['score']):>5}  {cut(row['requester']):<20} {cut(row['subject'])}")
+    verb = "would add" if report.dry_run else "added"
+    summary = f"{report.read} rows read: {verb} {report.added}, {report.present} already there"
+    lines.append(f"{summary}, {len(report.rejected)} rejected, {report.new_orgs} new orgs")
+    lines += [f"  line {error.line}: {cut(error.reason)}" for error in report.rejected]
+    return lines
