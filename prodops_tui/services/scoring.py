@@ -29,7 +29,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
@@ -214,9 +214,14 @@ def rescore_in(conn: Connection, issue_ids: Sequence[str], *, chunk: int = 500) 
         facts = read_facts(conn, issue_ids[start : start + chunk])
         query = select(issue.c.id, issue.c.score).where(issue.c.id.in_(list(facts)))
         current = {issue_id: score for issue_id, score in conn.execute(query)}
-        for issue_id, fact in facts.items():
-            score = _breakdown(model, fact).score
-            if score != current.get(issue_id):
-                conn.execute(update(issue).where(issue.c.id == issue_id).values(score=score))
-                changed += 1
+        scores = {issue_id: _breakdown(model, fact).score for issue_id, fact in facts.items()}
+        moved = [
+            {"target": issue_id, "new_score": score}
+            for issue_id, score in scores.items()
+            if score != current.get(issue_id)
+        ]
+        if moved:  # one executemany: a first sync rescoring thousands of issues stays cheap
+            statement = update(issue).where(issue.c.id == bindparam("target"))
+            conn.execute(statement.values(score=bindparam("new_score")), moved)
+            changed += len(moved)
     return changed
