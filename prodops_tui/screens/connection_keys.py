@@ -125,6 +125,10 @@ class ConnectionKeys(ToolActions):
         health: Health | None = self.shown.get(connection_id, Shown()).health
         method = health.auth_method if health else ""
         note = SIGN_IN_NOTE + (OAUTH_NOTE if method in ("oauth", "client_credentials") else "")
+        if health is not None and health.credential == "env":
+            from prodops_tui.credentials import env_var  # loaded by the health read
+
+            note += f" {env_var(health.kind)} is set: it wins over a stored secret."
         sign_in = partial(self._sign_in, connection_id)
         self.app.push_screen(SignInDialog(f"{tool[2]} ({connection_id})", method, note, sign_in))
 

@@ -49,8 +49,8 @@ FORM_CSS = """
     & Input:focus { border: none; background: $primary 30%; }
     & Checkbox { border: none; height: 1; padding: 0; background: transparent; }
     & .form-title { text-style: bold; }
-    & .form-error { color: $text-error; }
-    & .form-hint { color: $text-muted; }
+    & .form-error { color: $text-error; width: 1fr; }
+    & .form-hint { color: $text-muted; width: 1fr; }
 """
 
 
