@@ -87,7 +87,7 @@ class InboxScreen(InboxActions):
                 ("t", "tag", "Tag", "Add or remove tags/themes"),
                 ("h", "snooze", "Snooze", "Snooze until a date"),
                 ("space", "mark", "Mark", "Mark for a bulk action"),
-                ("v", "view", "View", "Switch view: state or kind"),
+                ("w", "view", "Which", "Show a state or kind (new, archived, NPS…)"),
                 ("i", "import_csv", "Import", "Import feedback from CSV"),
                 ("s", "trends", "Trends", "Themes, NPS, CSAT, top issues"),
             )

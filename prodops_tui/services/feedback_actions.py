@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import FeedbackKind, FeedbackState
 from prodops_tui.services.new_issue import IssueDraft, is_placeholder, queue_issue
+from prodops_tui.services.scoring import rescore_in
 from prodops_tui.store.store import Store, StoreError
 
 __all__ = [
@@ -206,6 +207,8 @@ def apply_in(
     action, planned = _plan(conn, ids, action, now)
     for row, tags, change in planned:
         _write_one(store, conn, row, action, tags, change, actor, now)
+    if action.verb == "link":
+        rescore_in(conn, [action.issue_id])  # its evidence changed: reach, hence the score
     return [change for _, _, change in planned]
 
 

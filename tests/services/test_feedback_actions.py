@@ -33,7 +33,8 @@ def filled(store: Store) -> Store:
         ],
     )
     updated = datetime(2026, 11, 1, 9, tzinfo=UTC)
-    store.upsert("issue", [{"id": ISSUE, "key": "API-1", "summary": "Export", "updated": updated}])
+    issue = {"id": ISSUE, "key": "API-1", "summary": "Export", "estimate": 3.0, "updated": updated}
+    store.upsert("issue", [issue])
     store.upsert(
         "feedback",
         [
@@ -79,6 +80,16 @@ def test_link_writes_evidence_state_tags_decision_and_one_zendesk_edit(filled: S
     decisions = rows(filled, "SELECT target, action, outbox_id FROM decision ORDER BY target")
     assert [(t, a) for t, a, _ in decisions] == [(NPS, "link"), (TICKET, "link")]
     assert decisions[0][2] is None and decisions[1][2] is not None
+
+
+def test_linking_rescores_the_issue(filled: Store) -> None:
+    assert rows(filled, "SELECT score FROM issue WHERE id = :i", i=ISSUE) == [(None,)]
+    apply(filled, [TICKET], Action("link", ISSUE, importance=3), "pat")
+    [(one,)] = rows(filled, "SELECT score FROM issue WHERE id = :i", i=ISSUE)
+    filled.upsert("feedback", [{"id": "nps:9", "requester": "Zoe", "updated": datetime.now(UTC)}])
+    apply(filled, [NPS, "nps:9"], Action("link", ISSUE, importance=3), "pat")
+    [(three,)] = rows(filled, "SELECT score FROM issue WHERE id = :i", i=ISSUE)
+    assert one is not None and three is not None and three > one
 
 
 def test_linking_again_updates_importance_and_queues_no_second_tag(filled: Store) -> None:

@@ -186,11 +186,11 @@ async def test_space_marks_and_a_bulk_archive_is_previewed(url: str, make_app: A
     assert rows == [("archived",), ("archived",)]
 
 
-async def test_v_switches_to_a_state_view(url: str, make_app: AppFactory) -> None:
+async def test_w_switches_to_a_state_view(url: str, make_app: AppFactory) -> None:
     app = make_app(url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inbox(pilot)
-        await pilot.press("v")
+        await pilot.press("w")
         await calm(pilot)
         assert isinstance(app.screen, ChoiceDialog)
         options = app.screen.query_one(OptionList)
@@ -211,3 +211,20 @@ async def test_read_only_changes_nothing(url: str, make_app: AppFactory) -> None
             await calm(pilot)
             assert not isinstance(app.screen, LinkDialog)
     assert query(url, "SELECT count(*) FROM decision") == [(0,)]
+
+
+async def test_the_query_bar_takes_feedback_fields(url: str, make_app: AppFactory) -> None:
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inbox(pilot)
+        await pilot.press("colon")
+        await calm(pilot)
+        await pilot.press(*"kind:nps", "enter")
+        await calm(pilot, 0.3)
+        [(nps,)] = query(url, "SELECT count(*) FROM feedback WHERE state = 'new' AND kind = 'nps'")
+        assert screen.table.total == nps
+        assert screen.table.row_at(0) is not None
+        assert all(
+            row is not None and row[2] == "nps"
+            for row in (screen.table.row_at(i) for i in range(min(nps, 10)))
+        )
