@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
-from prodops_tui.screens.calendar_edits import CalendarData
+from prodops_tui.screens.calendar_edits import CalendarEditing
 from prodops_tui.screens.calendar_panel import conflict_lines, details, results_lines
 from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.timeline import Timeline
@@ -20,7 +20,7 @@ def _key(key: str, action: str, description: str, show: bool = True) -> Binding:
     return Binding(key, action, description, show=show, id=f"calendar.{action.split('(')[0]}")
 
 
-class CalendarScreen(CalendarData):
+class CalendarScreen(CalendarEditing):
     """Bars by surface or market; the selected experiment's details, conflicts or results."""
 
     CSS_PATH = "calendar.tcss"

@@ -1,9 +1,8 @@
 """The calendar's data and plan edits: load, conflicts (also live while moving), and the keys
 that add, edit and move local plans. CalendarScreen adds the layout and navigation."""
 
-from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import getters, work
 from textual.content import Content
@@ -16,6 +15,10 @@ from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.timeline import Timeline
 from prodops_tui.widgets.timeline_model import Line, build_lines, with_changes
 from prodops_tui.widgets.workspace import Workspace
+
+if TYPE_CHECKING:
+    from prodops_tui.services.calendar_data import CalendarData
+    from prodops_tui.services.experiments import Saved
 
 
 def overlay_lines(
@@ -30,7 +33,7 @@ def overlay_lines(
     return lines
 
 
-class CalendarData(Screen[None]):
+class CalendarEditing(Screen[None]):
     """The experiments, their conflicts and the plan being moved; the edit keys."""
 
     timeline = getters.query_one(Timeline)
@@ -62,7 +65,7 @@ class CalendarData(Screen[None]):
         try:
             store = activity.store if activity else None
             data = calendar_data.load(self.workspace.reader, store, self.workspace.today())
-        except Exception as error:  # noqa: BLE001  (StoreError and driver errors: one line)
+        except calendar_data.FAILURES as error:
             self.app.call_from_thread(self._fail, error)
             return
         self.app.call_from_thread(self._loaded, data, select)
@@ -70,7 +73,7 @@ class CalendarData(Screen[None]):
     def _fail(self, error: Exception) -> None:
         self.notify(safe_text(str(error).splitlines()[0]).plain, severity="error", markup=False)
 
-    def _loaded(self, data: Any, select: str) -> None:
+    def _loaded(self, data: "CalendarData", select: str) -> None:
         self.rows = {str(row["id"]): row for row in data.rows}
         self.plans = data.plans
         self.conflicts = data.conflicts
@@ -156,19 +159,20 @@ class CalendarData(Screen[None]):
 
     @work(thread=True, group="calendar-save")
     def save_move(self, plan_id: str, start: date) -> None:
-        from prodops_tui.services.experiments import PlanError, move_plan
+        from prodops_tui.services.calendar_data import FAILURES
+        from prodops_tui.services.experiments import move_plan
 
         activity = self.workspace.activity
         assert activity is not None
         try:
             store, today = activity.store(), self.workspace.today()
             saved = move_plan(store, plan_id, start, activity.actor, today)
-        except (PlanError, Exception) as error:  # noqa: BLE001  (a store error is one line too)
+        except FAILURES as error:
             self.app.call_from_thread(self._fail, error)
             return
         self.app.call_from_thread(self._saved, saved, "Moved")
 
-    def _saved(self, saved: Any, verb: str) -> None:
+    def _saved(self, saved: "Saved", verb: str) -> None:
         count = len(saved.conflicts)
         note = f"{verb}: {count} conflict(s), c shows why" if count else f"{verb}: no conflicts"
         self.notify(note, severity="warning" if count else "information")
@@ -203,6 +207,7 @@ class CalendarData(Screen[None]):
 
     @work(thread=True, group="calendar-save")
     def save_plan(self, values: dict[str, str], plan_id: str | None) -> None:
+        from prodops_tui.services.calendar_data import FAILURES
         from prodops_tui.services.experiments import save_plan
 
         activity = self.workspace.activity
@@ -210,7 +215,7 @@ class CalendarData(Screen[None]):
         try:
             store, today = activity.store(), self.workspace.today()
             saved = save_plan(store, values, activity.actor, plan_id, today)
-        except Exception as error:  # noqa: BLE001  (PlanError or a store error: one line)
+        except FAILURES as error:
             self.app.call_from_thread(self._fail, error)
             return
         self.app.call_from_thread(self._saved, saved, "Saved" if plan_id else "Added")
@@ -223,7 +228,7 @@ class CalendarData(Screen[None]):
         if bar is None or self.workspace.activity is None:
             self.notify("Select an experiment first", severity="warning")
             return
-        plan = replace(self.plans[bar.id])
+        plan = self.plans[bar.id]
         store = self.workspace.activity.store
         traffic = calendar_data.traffic_reader(store, plan, self.workspace.today())
         share = plan.share if plan.design == "ab" else 1.0

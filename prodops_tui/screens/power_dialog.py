@@ -71,7 +71,14 @@ class PowerDialog(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="power-traffic")
     def load_traffic(self) -> None:
-        event, users = self.traffic()
+        from prodops_tui.services.calendar_data import FAILURES
+
+        try:
+            event, users = self.traffic()
+        except FAILURES as error:
+            line = f"usage unreadable: {str(error).splitlines()[0]}"
+            self.app.call_from_thread(self.notify, safe_text(line).plain, severity="error")
+            return
         self.app.call_from_thread(self._traffic_loaded, event, users)
 
     def _traffic_loaded(self, event: str, users: float) -> None:

@@ -5,13 +5,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from prodops_tui.services.conflicts import Conflict, Plan, find_conflicts, plan_from_row
-from prodops_tui.services.experiments import read_experiments, read_renewals, read_sessions
+from prodops_tui.services.experiments import (
+    PlanError,
+    read_experiments,
+    read_renewals,
+    read_sessions,
+)
 from prodops_tui.services.power import daily_traffic, exposure_event, usage_events
 from prodops_tui.store.reads import Reader
-from prodops_tui.store.store import Store
+from prodops_tui.store.store import Store, StoreError
 
 StoreGetter = Callable[[], Store]
+FAILURES = (PlanError, StoreError, SQLAlchemyError)
+"""What a calendar read or write can raise: each says what went wrong in one line."""
 
 
 @dataclass(frozen=True)
