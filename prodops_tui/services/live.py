@@ -84,7 +84,7 @@ class Watcher:
         text = str(error).strip().splitlines()
         line = mask_url(text[0] if text else type(error).__name__)
         self._failing = True
-        self.on_problem(f"workspace unreachable ({line}); showing what was read, retrying")
+        self.on_problem(f"workspace unreachable, retrying ({line})")
 
     def _add(self, what: str) -> None:
         self._pending.add(what)
