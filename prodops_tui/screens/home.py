@@ -43,11 +43,20 @@ RENEWALS = ListQuery(
 RUNNING = ListQuery(
     "experiment", ("name", "start"), filters=(("status", ExperimentStatus.RUNNING.value),)
 )
+CHARTS = (
+    ("renewals", "Next renewals"),
+    ("running", "Running experiments (started)"),
+    ("trends", "Trends, 8 weeks"),
+    ("themes", "Feedback themes, 8 weeks"),
+    ("top", "Top requests, 8 weeks: evidence, orgs, ARR"),
+    ("adoption", "Adoption of what shipped in 8 weeks"),
+)
+"""Home's chart boxes (id, title) in reading order."""
 COUNT_STEPS = (
     ("issues",),
-    ("issues_untriaged", "snoozed_issues_due"),
+    ("issues_untriaged",),
     SUMMARY_STEPS[2],
-    ("snoozed_feedback_due",),
+    ("snoozed_issues_due", "snoozed_feedback_due"),
 )
 """The counts over big tables after the first frame, issues before feedback; those named in
 QUERY_COUNTS are their card's query, counted as the list counts it."""
@@ -117,6 +126,9 @@ class HomeScreen(Screen[None]):
         self.counts: Counts = {}
         self.outdated = False
         """Rows changed while another screen was shown."""
+        self._charts_ready = False
+        self._overview: Overview | None = None
+        self._trends: Trends | None = None
 
     def compose(self) -> ComposeResult:
         with Grid(id="cards"):
@@ -124,19 +136,14 @@ class HomeScreen(Screen[None]):
                 yield Card(number, spec)
         with VerticalScroll(id="home-body", can_focus=False):
             yield Static(EMPTY_HINT, id="home-empty", markup=False)
-            with Grid(id="charts"):
-                yield Chart("Next renewals", id="renewals")
-                yield Chart("Running experiments (started)", id="running")
-                yield Chart("Trends, 8 weeks", id="trends")
-                yield Chart("Feedback themes, 8 weeks", id="themes")
-                yield Chart("Top requests, 8 weeks: evidence, orgs, ARR", id="top")
-                yield Chart("Adoption of what shipped in 8 weeks", id="adoption")
+            yield Grid(id="charts")
         yield StatusBar(self.workspace)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Card).focus()
         self.load()  # the StatusBar reads its own line when it mounts
+        self.call_after_refresh(self._mount_charts)
         if self.workspace.activity is not None:
             self.workspace.activity.changed.subscribe(self, self._activity_changed)
 
@@ -251,8 +258,25 @@ class HomeScreen(Screen[None]):
         shown = empty and not self.counts.get("feedback", 1)
         self.query("#home-empty").set(display=shown)  # none while the app shuts down
 
+    async def _mount_charts(self) -> None:
+        """The boxes below the cards, after the first frame (which only waits for the cards)."""
+        for grid in self.query("#charts").results(Grid):  # none while the app shuts down
+            await grid.mount_all(Chart(title, id=key) for key, title in CHARTS)
+            self._charts_ready = True
+        if not self._charts_ready:
+            return
+        if self._overview is not None:
+            self._show_lists(self._overview)
+        if self._trends is not None:
+            self._show_trends(self._trends)
+
     def _show(self, o: Overview) -> None:
+        self._overview = o
         self._show_counts(o.counts)
+        if self._charts_ready:
+            self._show_lists(o)
+
+    def _show_lists(self, o: Overview) -> None:
         renewals = [(r[0], r[1], r[2], r[3]) for r in o.renewals]
         self.query_one("#renewals", Chart).show_lines(
             charts.short_list(renewals, 9), "No renewals ahead"
@@ -263,6 +287,9 @@ class HomeScreen(Screen[None]):
         )
 
     def _show_trends(self, t: Trends) -> None:
+        self._trends = t
+        if not self._charts_ready:
+            return
         self.query_one("#trends", Chart).show_sparks(charts.trend_rows(t), charts.EMPTY["trends"])
         self.query_one("#themes", Chart).show_sparks(charts.theme_rows(t), charts.EMPTY["themes"])
         self.query_one("#top", Chart).show_lines(charts.top_lines(t), charts.EMPTY["top"])
