@@ -192,6 +192,7 @@ def feedback_row(
         "score": score,
         "created": created,
         "updated": created or imported_at,
+        "updated_stamp": "",
         "state": "new",
         "version": 1,
     }
