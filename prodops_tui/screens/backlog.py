@@ -1,18 +1,18 @@
-"""Backlog: the cached Jira issues, newest first, with the selected issue's description; `p`
-changes an issue's priority (saved locally, queued for Jira)."""
+"""Backlog: the cached Jira issues, newest first, snoozed ones hidden until their day, with the
+highlighted issue in full beside them. The triage keys decide about the highlighted issue, or
+about the marked ones (space) after a preview; `u` undoes the last decision."""
 
-from contextlib import suppress
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from prodops_tui.screens.dialogs import PriorityDialog
+from prodops_tui.screens.backlog_detail import DETAIL, render_context, render_issue
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
+from prodops_tui.screens.triage_flow import Target, TriageFlow
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import ListQuery, Row
-from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.columns import (
     ALERT,
     DIM,
@@ -23,7 +23,7 @@ from prodops_tui.widgets.columns import (
     minute,
     number,
 )
-from prodops_tui.widgets.detail_pane import Detail
+from prodops_tui.widgets.detail_pane import DetailPane
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
 
@@ -39,56 +39,23 @@ COLUMNS = (
     ColumnSpec("evidence_count", "Evid.", 5, align="right", formatter=count, drop=5),
     ColumnSpec("updated", "Updated", MINUTE_WIDTH, formatter=minute),
 )
-DETAIL = ListQuery(
-    "issue",
-    (
-        "key",
-        "summary",
-        "type",
-        "status",
-        "priority",
-        "assignee",
-        "labels",
-        "triage_state",
-        "estimate",
-        "score",
-        "evidence_count",
-        "description_md",
-    ),
-)
-
-
-def render_issue(row: Row) -> Detail:
-    """The issue's headline facts, then its description rendered as Markdown."""
-    _, key, summary, kind, status, priority, assignee, labels, triage, estimate, score, ev, md = row
-    facts = [
-        ("Type", kind),
-        ("Status", status),
-        ("Priority", priority),
-        ("Assignee", assignee),
-        ("Labels", labels),
-        ("Triage", triage),
-        ("Estimate", estimate),
-        ("Score", score),
-        ("Evidence", ev),
-    ]
-    lines = [
-        Content.assemble(
-            safe_text(key).stylize("bold $text-accent"), " ", safe_text(summary).stylize("bold")
-        )
-    ]
-    lines += [
-        Content.assemble((f"{label:<9}", "$text-muted"), safe_value(value))
-        for label, value in facts
-        if value not in (None, "")
-    ]
-    return Detail(Content("\n").join(lines), md or "")
-
-
-BADGE_STYLES = {"queued": WARN, "conflict": ALERT, "rejected": ALERT, "pushed": DIM}
+AWAKE = (("awake", "true"),)
+"""The default queue: issues not snoozed, or whose snooze is over."""
+BADGE_STYLES = {
+    "queued": WARN,
+    "conflict": ALERT,
+    "rejected": ALERT,
+    "deleted": ALERT,
+    "pushed": DIM,
+}
 BADGE_AFTER = 1 + [c.key for c in COLUMNS].index("priority")
-KEY, PRIORITY, ID = 1, BADGE_AFTER, 1 + BADGE_AFTER
-"""Positions in a table row (seq first) of the issue's key, priority and id (its badge)."""
+KEY, SUMMARY, PRIORITY, ID = 1, 3, BADGE_AFTER, 1 + BADGE_AFTER
+"""Positions in a table row (seq first) of the issue's key, summary, priority and id."""
+MARK = "●"
+
+
+def _key(action: str, key: str, label: str, tip: str, show: bool = False) -> Binding:
+    return Binding(key, action, label, tooltip=tip, id=f"backlog.{action.split('(')[0]}", show=show)
 
 
 class BacklogScreen(ListScreen):
@@ -96,9 +63,20 @@ class BacklogScreen(ListScreen):
 
     CSS_PATH = "backlog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "p", "priority", "Priority", tooltip="Set the issue's priority", id="backlog.priority"
-        ),
+        _key("triage('accept')", "1", "Accept", "Accept: move to the ready status"),
+        _key("triage('duplicate')", "2", "Dup of", "Close as a duplicate of another issue"),
+        _key("triage('decline')", "3", "Decline", "Decline with a reason (posted to Jira)"),
+        _key("triage('snooze')", "h", "Snooze", "Hide from the queue until a date"),
+        _key("triage('priority')", "p", "Priority", "Set the priority"),
+        _key("triage('labels')", "l", "Labels", "Add or remove labels"),
+        _key("triage('assignee')", "a", "Assign", "Assign to an assignable user"),
+        _key("triage('transition')", "t", "Move", "Move along the workflow"),
+        _key("triage('comment')", "c", "Comment", "Comment on the issue in Jira"),
+        _key("triage('score')", "s", "Score in", "Type in reach, impact, confidence, effort"),
+        _key("breakdown", "b", "Breakdown", "Where the score comes from"),
+        _key("mark", "space", "Mark", "Mark the row for a batch"),
+        _key("clear_marks", "M", "Unmark all", "Clear every mark"),
+        _key("undo", "u", "Undo", "Undo your last decision"),
         Binding(
             "S",
             "session",
@@ -110,14 +88,23 @@ class BacklogScreen(ListScreen):
     ]
 
     def __init__(self, workspace: Workspace) -> None:
+        key = ColumnSpec("key", "Key", 9, formatter=self.key_cell)
         badge = ColumnSpec("id", "Sync", 8, formatter=self.badge_cell, sortable=False, drop=1)
-        columns = (*COLUMNS[:BADGE_AFTER], badge, *COLUMNS[BADGE_AFTER:])
-        query = ListQuery("issue", tuple(c.key for c in columns))
+        columns = (key, *COLUMNS[1:BADGE_AFTER], badge, *COLUMNS[BADGE_AFTER:])
+        query = ListQuery("issue", tuple(c.key for c in columns), filters=AWAKE)
         super().__init__(workspace, ListSpec(query, columns, DETAIL, render_issue, "issues"))
         self.badges: dict[str, str] = {}
-        self.seen: dict[str, int | None] = {}
-        """Issue id -> its version when the member opened a decision on it."""
         """Issue id -> queued / pushed / conflict / rejected: its latest edit's state."""
+        self.marked: dict[str, Target] = {}
+        """Issue key -> the marked issue, in marking order."""
+        self.flow = TriageFlow(self, workspace, self.decided)
+        self._fetched: set[str] = set()
+        """Issues whose comments were asked of Jira since the screen opened."""
+
+    def key_cell(self, key: Any) -> Content:
+        if str(key) in self.marked:
+            return Content.assemble((MARK, "bold $accent"), safe_value(key))
+        return safe_value(key)
 
     def badge_cell(self, issue_id: Any) -> Content:
         badge = self.badges.get(str(issue_id), "")
@@ -150,55 +137,91 @@ class BacklogScreen(ListScreen):
     def _show_badges(self, found: dict[str, str]) -> None:
         if found != self.badges:
             self.badges = found
-            self.table.reload(keep_cursor=True)
+            self.table.repaint()
+
+    def target(self, row: Row) -> Target:
+        return Target(
+            int(row[0]), str(row[ID]), str(row[KEY]), str(row[PRIORITY] or ""), str(row[SUMMARY])
+        )
+
+    def targets(self) -> list[Target]:
+        """The marked issues, else the highlighted one."""
+        if self.marked:
+            return list(self.marked.values())
+        row = self.table.row_at(self.table.cursor)
+        return [self.target(row)] if row is not None else []
+
+    def action_triage(self, kind: str) -> None:
+        self.flow.start(kind, self.targets())
+
+    def action_undo(self) -> None:
+        self.flow.undo()
+
+    def action_breakdown(self) -> None:
+        row = self.table.row_at(self.table.cursor)
+        if row is not None and self.workspace.activity is not None:
+            self.flow.show_breakdown(self.target(row))
+
+    def action_mark(self) -> None:
+        row = self.table.row_at(self.table.cursor)
+        if row is None:
+            return
+        target = self.target(row)
+        if self.marked.pop(target.key, None) is None:
+            self.marked[target.key] = target
+        self._show_marks()
+        self.table.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self._show_marks()
+
+    def _show_marks(self) -> None:
+        self.status.noun = f"issues · {len(self.marked)} marked" if self.marked else "issues"
+        self.table.repaint()
+
+    def decided(self, targets: list[Target]) -> None:
+        """Repaint the changed rows from the local change at once; marks of them go."""
+        for target in targets:
+            self.marked.pop(target.key, None)
+        self._show_marks()
+        if targets:
+            self.table.refresh_rows([t.seq for t in targets])
+        self.load_badges()
+        if self.detail.seq is not None:
+            self.detail.show(self.detail.seq)
 
     def action_session(self) -> None:
         from prodops_tui.screens.session_start import offer_session
 
         offer_session(self, self.workspace, self.table)
 
-    def action_priority(self) -> None:
-        if self.workspace.read_only or self.workspace.activity is None:
-            self.notify("Read-only workspace: edits are off", severity="warning")
-            return
-        row = self.table.row_at(self.table.cursor)
-        if row is None:
-            self.notify("No issue highlighted", severity="warning")
-            return
-        key, current, issue_id = str(row[KEY]), str(row[PRIORITY] or ""), str(row[ID])
+    @on(DetailPane.Shown)
+    def add_context(self, event: DetailPane.Shown) -> None:
+        if event.row is not None and self.workspace.activity is not None:
+            self.load_context(event.seq, str(event.row[-1]))
 
-        def chosen(name: str | None) -> None:
-            if name and name != current:
-                self.save_priority(issue_id, key, name, self.seen.pop(issue_id, None))
-
-        self.note_version(issue_id)
-        self.app.push_screen(PriorityDialog(key, current), chosen)
-
-    @work(thread=True, group="seen")
-    def note_version(self, issue_id: str) -> None:
-        """The version the member decides on: changed meanwhile, the edit is not applied."""
-        from prodops_tui.services.versions import item_version
-
-        activity = self.workspace.activity
-        assert activity is not None
-        with suppress(StoreError):  # unchecked then; the save reports a real problem
-            self.seen[issue_id] = item_version(activity.store(), "issue", issue_id)
-
-    @work(thread=True, group="edit")
-    def save_priority(self, issue_id: str, key: str, name: str, seen: int | None) -> None:
-        """One write transaction: the issue, its decision and the outbox row (services.edits)."""
-        from prodops_tui.services.edits import set_priority
+    @work(thread=True, exclusive=True, group="detail-context")
+    def load_context(self, seq: int, issue_id: str) -> None:
+        """Comments, feedback, experiments and decisions; comments from Jira if none cached."""
+        from prodops_tui.services.issue_context import issue_context
 
         activity = self.workspace.activity
         assert activity is not None
         try:
-            set_priority(activity.store(), issue_id, name, activity.actor, seen_version=seen)
+            context = issue_context(activity.store(), issue_id)
         except StoreError as error:
-            self.app.call_from_thread(
-                self.notify, safe_text(str(error)).plain, severity="error", markup=False
-            )
-            self.app.call_from_thread(activity.changed.publish, DATA)  # show what it is now
+            self.app.call_from_thread(self.detail.show_extra, seq, safe_text(str(error)))
             return
-        note = safe_text(f"{key} priority {name}: queued for Jira").plain
-        self.app.call_from_thread(self.notify, note, markup=False)
-        self.app.call_from_thread(activity.changed.publish, DATA)
+        self.app.call_from_thread(self.detail.show_extra, seq, render_context(context))
+        if context.comments or issue_id in self._fetched or self.workspace.read_only:
+            return
+        self._fetched.add(issue_id)
+        from prodops_tui.services import jira_lookups
+
+        try:
+            jira_lookups.run(jira_lookups.refresh_comments, activity.store(), issue_id)
+            context = issue_context(activity.store(), issue_id)
+        except Exception as error:  # offline, no credential: said in the pane, not a crash
+            context.comments_note = f"Comments not fetched: {str(error).splitlines()[0]}"
+        self.app.call_from_thread(self.detail.show_extra, seq, render_context(context))

@@ -5,10 +5,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+LONG = 28
+"""More keys than this go in two columns (on a wide terminal)."""
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,15 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    """Wide terminals show long key lists in two columns, so all of them fit on one screen."""
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
+        & #help-columns { height: auto; }
+        & #help-columns > Static { width: 1fr; }
+        &.-narrow #help-columns { layout: vertical; }
+        &.-wide.-long > VerticalScroll { width: 116; }
         & > VerticalScroll {
             width: 72;
             max-width: 100%;
@@ -60,5 +69,9 @@ class HelpScreen(ModalScreen[None]):
         scroll = VerticalScroll()
         scroll.border_title = f"Keys: {self.title_text}"
         scroll.can_focus = False
-        with scroll:
-            yield Static(Content("\n").join(lines))
+        half = (len(lines) + 1) // 2 if len(lines) > LONG else len(lines)
+        self.set_class(len(lines) > LONG, "-long")
+        with scroll, Horizontal(id="help-columns"):
+            yield Static(Content("\n").join(lines[:half]))
+            if lines[half:]:
+                yield Static(Content("\n").join(lines[half:]))

@@ -39,11 +39,16 @@ class ConflictEdit:
 
 
 def badges(store: Store) -> dict[str, str]:
-    """Item id -> the badge of its latest edit (queued, pushed, conflict, rejected)."""
+    """Item id -> the badge of its latest edit (queued, pushed, conflict, rejected), or
+    `deleted` for an issue Jira no longer has."""
     outbox = SQLModel.metadata.tables["outbox"]
+    issue = SQLModel.metadata.tables["issue"]
     query = select(outbox.c.target, outbox.c.state).order_by(outbox.c.created_at, outbox.c.id)
     with store.read() as conn:
-        return {target: BADGES.get(state, state) for target, state in conn.execute(query)}
+        found = {target: BADGES.get(state, state) for target, state in conn.execute(query)}
+        gone = conn.execute(select(issue.c.id).where(issue.c.deleted.is_(True))).scalars()
+        found.update(dict.fromkeys(gone, "deleted"))
+    return found
 
 
 def conflicts(store: Store) -> list[ConflictEdit]:

@@ -47,6 +47,7 @@ __all__ = [
     "rice",
     "scoring_model",
     "set_scoring_model",
+    "typed_inputs",
     "wsjf",
 ]
 
@@ -197,6 +198,17 @@ def breakdown(store: Store, issue_id: str) -> Breakdown:
         if issue_id not in facts:
             raise StoreError(f"no issue {issue_id} in the workspace")
         return _breakdown(scoring_model(conn), facts[issue_id])
+
+
+def typed_inputs(store: Store, issue_id: str) -> dict[str, float | None]:
+    """The score inputs typed in on the issue (None where derived)."""
+    issue = SQLModel.metadata.tables["issue"]
+    query = select(*(issue.c[name] for name in INPUTS)).where(issue.c.id == issue_id)
+    with store.read() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        raise StoreError(f"no issue {issue_id} in the workspace")
+    return {name: row[name] for name in INPUTS}
 
 
 def rescore(store: Store, issue_ids: Iterable[str]) -> int:

@@ -9,8 +9,10 @@ from sqlalchemy import Connection, RowMapping, select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
-from prodops_tui.models.enums import JIRA_PRIORITIES, OutboxState, TriageState
-from prodops_tui.store.store import StoreError
+from prodops_tui.models.enums import JIRA_PRIORITIES, TriageState
+from prodops_tui.services.triage_rows import TriageError, known_version
+
+__all__ = ["Action", "Change", "Plan", "Push", "TriageError", "make_plan"]
 
 READY_KEY = "triage.ready_status"
 DEFAULT_READY = "Selected for Development"
@@ -25,10 +27,6 @@ ISSUE_COLUMNS = (
 )
 HIDDEN = frozenset({"transitions", "status_category"})
 """Columns a plan restores on undo but a preview does not list."""
-
-
-class TriageError(StoreError):
-    """A decision refused: bad input or an issue that cannot take it; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -90,38 +88,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.date().isoformat()
     return value
-
-
-def aware_iso(moment: Any) -> str:
-    """The remote `updated` as a timezone-aware ISO string (SQLite keeps naive UTC)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if not isinstance(moment, datetime):
-        raise TriageError("the issue has no remote version yet: sync it first")
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def known_version(conn: Connection, target: str) -> str:
-    """The newest remote version we know of an issue: the cached one, or the one our last sent
-    field edit produced if that is newer (a sync has not brought it yet)."""
-    outbox = SQLModel.metadata.tables["outbox"]
-    issue = SQLModel.metadata.tables["issue"]
-    query = (
-        select(outbox.c.remote_id)
-        .where(
-            outbox.c.target == target,
-            outbox.c.state == OutboxState.DONE.value,
-            outbox.c.op.not_in(["comment", "create"]),
-        )
-        .order_by(outbox.c.created_at.desc(), outbox.c.id.desc())
-    )
-    cached = aware_iso(conn.execute(select(issue.c.updated).where(issue.c.id == target)).scalar())
-    sent = str(conn.execute(query).scalar() or "")
-    try:
-        newer = datetime.fromisoformat(sent) > datetime.fromisoformat(cached)
-    except ValueError:
-        newer = False
-    return sent if newer else cached
 
 
 def issue_row(conn: Connection, issue_id: str) -> RowMapping:

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import OutboxState
 from prodops_tui.services.scoring import rescore_in
-from prodops_tui.services.triage_plan import TriageError, known_version
+from prodops_tui.services.triage_rows import TriageError, known_version
 from prodops_tui.store.store import Store
 
 __all__ = ["Undone", "undo_last"]

@@ -58,6 +58,9 @@ _UTILISATION = (
 )
 """Seats used as a percentage of seats bought (NULL when none were bought)."""
 
+_AWAKE = "({a}.snoozed_until IS NULL OR {a}.snoozed_until <= CURRENT_TIMESTAMP)"
+"""Not snoozed, or the snooze is over (both dialects keep UTC: text on SQLite, timestamptz)."""
+
 TABLES: dict[str, TableSpec] = {
     "issue": TableSpec(
         name="issue",
@@ -86,6 +89,7 @@ TABLES: dict[str, TableSpec] = {
         computed={
             "evidence_count": ("int", _EVIDENCE.replace("{col}", "issue_id")),
             "priority_rank": ("int", _PRIORITY_RANK),
+            "awake": ("bool", _AWAKE),
         },
         fts=True,
     ),

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Markdown, Static
 
@@ -35,6 +36,13 @@ Render = Callable[[Row], Content | Detail]
 class DetailPane(VerticalScroll):
     """Shows one row of a table in full; follows the list's cursor."""
 
+    @dataclass
+    class Shown(Message):
+        """A row is on show: screens may add more about it (`show_extra`)."""
+
+        seq: int
+        row: Row | None
+
     DEFAULT_CSS = """
     DetailPane {
         height: 40%;
@@ -45,6 +53,7 @@ class DetailPane(VerticalScroll):
         & > Static { width: 1fr; }
         & > Markdown { display: none; padding: 0; margin: 1 0 0 0; background: transparent; }
         & > Markdown.-shown { display: block; }
+        & > #detail-extra { margin: 1 0 0 0; }
     }
     """
 
@@ -60,6 +69,12 @@ class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-body")
         yield Markdown(id="detail-markdown", open_links=False)
+        yield Static("", id="detail-extra")
+
+    def show_extra(self, seq: int, extra: Content) -> None:
+        """Add what the screen read about the row beside it (ignored once the cursor moved)."""
+        if seq == self.seq:
+            self.query_one("#detail-extra", Static).update(extra)
 
     def show(self, seq: int) -> None:
         """Follow the cursor to the row `seq` (after a short rest)."""
@@ -79,6 +94,8 @@ class DetailPane(VerticalScroll):
         shown = self.render_row(row) if row is not None else Content("")
         detail = shown if isinstance(shown, Detail) else Detail(shown, "")
         self.query_one("#detail-body", Static).update(detail.facts)
+        self.query_one("#detail-extra", Static).update("")
+        self.post_message(self.Shown(seq, row))
         self._show_markdown(seq, detail.markdown)
         self.scroll_home(animate=False)
 

@@ -188,6 +188,24 @@ class PagedTable(ScrollView, can_focus=True):
             if page_no * PAGE < top + self.size.height and top < (page_no + 1) * PAGE:
                 self.refresh()
 
+    def repaint(self) -> None:
+        """Draw every visible row again (its cells' formatters changed their mind)."""
+        self._lines.clear()
+        self.refresh()
+
+    @work(thread=True, group="table-rows")
+    def refresh_rows(self, seqs: list[int]) -> None:
+        """Read these rows again and repaint them where they are (after a local edit)."""
+        view = self._view
+        fresh = {int(row[0]): row for row in self.reader.rows(view.query, seqs)}
+        self.app.call_from_thread(self._swap_rows, view, fresh)
+
+    def _swap_rows(self, view: TableView, fresh: dict[int, Row]) -> None:
+        if view is not self._view or not fresh:
+            return
+        view.replace(fresh)
+        self.repaint()
+
     def on_resize(self, event: events.Resize) -> None:
         self._update_size()
 

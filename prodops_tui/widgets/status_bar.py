@@ -105,6 +105,9 @@ class StatusBar(Horizontal):
     def _activity_changed(self, _what: str) -> None:
         self.load_freshness()
 
+    def watch_noun(self) -> None:
+        self.watch_rows(self.rows)
+
     def watch_rows(self, rows: int | None) -> None:
         text = "" if rows is None else f"{rows:,} {self.noun}"
         self.query_one("#status-rows", Label).update(Content(text))

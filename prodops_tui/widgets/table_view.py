@@ -86,6 +86,15 @@ class TableView:
             self.pages[0] = list(self.first)
         self.seqs = seqs
 
+    def replace(self, fresh: dict[int, Row]) -> None:
+        """Swap in re-read rows (by seq) wherever they are cached."""
+        self.first = [fresh.get(int(row[0]), row) for row in self.first]
+        for page_no in list(self.pages.keys()):
+            page = self.pages.get(page_no) or []
+            self.pages.set(
+                page_no, [fresh.get(int(r[0]), r) if r is not None else None for r in page]
+            )
+
     def read_page(self, reader: Reader, page_no: int) -> list[Row | None]:
         """The rows of one page in display order (None for rows deleted since the snapshot)."""
         assert self.seqs is not None

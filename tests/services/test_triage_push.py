@@ -11,8 +11,14 @@ from starlette.applications import Starlette
 
 from prodops_tui.fakes.jira import create_app
 from prodops_tui.services import triage
+from prodops_tui.services.edits import badges
 from prodops_tui.services.generator import generate
 from prodops_tui.services.generator_text import PROJECTS
+from prodops_tui.services.jira_lookups import (
+    refresh_assignable,
+    refresh_comments,
+    refresh_transitions,
+)
 from prodops_tui.services.push import push
 from prodops_tui.services.registry import open_connector
 from prodops_tui.services.sync import sync_connection
@@ -118,5 +124,25 @@ async def test_an_issue_deleted_remotely(app: Starlette, store: Store) -> None:
     assert report.rejected == 1
     with pytest.raises(TriageError, match=f"{ka} was deleted in Jira"):
         triage.accept(store, a, "pat")
+    assert badges(store) == {a: "deleted"}
     with store.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM decision")).scalar() == 1
+
+
+async def test_lookups_cache_transitions_comments_and_people(app: Starlette, store: Store) -> None:
+    [(a, ka)] = to_do(store, 1)
+    async with connect(app) as jira:
+        moves = await refresh_transitions(store, jira, a)
+        assert {"to": "Declined", "category": "done", "id": "51"}.items() <= moves[1].items()
+        with pytest.raises(TriageError, match="no longer offers a move from To Do to Done"):
+            triage.transition(store, a, "Done", "pat")
+        triage.comment(store, a, "Needs **design**", "pat")
+        assert await refresh_comments(store, jira, a) == 0
+        assert (await run_push(app, store)).done == 1
+        assert await refresh_comments(store, jira, a) == 1
+        people = await refresh_assignable(store, jira, a)
+    with store.read() as conn:
+        bodies = conn.execute(text("SELECT body, remote_id FROM comment")).all()
+        cached = conn.execute(text("SELECT count(*) FROM person")).scalar()
+    assert [b for b, _ in bodies] == ["Needs **design**"] and bodies[0][1].isdigit()
+    assert people and cached == len(people)

@@ -103,7 +103,8 @@ async def test_priority_is_queued_then_pushed_to_jira(demo: tuple[str, RunningFa
         assert key in cursor_line(app) and wanted in cursor_line(app)
         decision = rows(url, "SELECT actor, action, detail, outbox_id FROM decision")
         assert len(decision) == 1 and decision[0][:2] == ("pat", "priority")
-        assert f'"from": "{before}"' in decision[0][2] and f'"to": "{wanted}"' in decision[0][2]
+        assert f'"restore": {{"priority": "{before}"}}' in decision[0][2]
+        assert f'"set": {{"priority": "{wanted}"}}' in decision[0][2]
         edit = rows(url, "SELECT id, op, payload, base_version, state, target FROM outbox")
         assert len(edit) == 1 and edit[0][0] == decision[0][3]
         assert edit[0][1:3] == ("priority", f'{{"name": "{wanted}"}}') and edit[0][5] == issue_id
