@@ -17,21 +17,8 @@ from prodops_tui.models.enums import ToolStatus
 from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.store.store import Store, StoreError
 
-__all__ = [
-    "EDITABLE",
-    "Checked",
-    "Renewal",
-    "ToolError",
-    "add_tool",
-    "change_tool",
-    "check_tool",
-    "delete_tool",
-    "edit_tool",
-    "insert_tool",
-    "renewals_within",
-    "retire_tool",
-    "tool_row",
-]
+__all__ = ["EDITABLE", "Checked", "Renewal", "ToolError", "add_tool", "change_tool", "check_tool"]
+__all__ += ["delete_tool", "edit_tool", "insert_tool", "renewals_within", "retire_tool", "tool_row"]
 
 EDITABLE = (
     "name",
