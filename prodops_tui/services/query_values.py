@@ -17,7 +17,7 @@ _NEWER = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", ":": ">=", "=": ">="}
 
 def compare_node(token: Token, field: Field, now: datetime) -> Node:
     """The node of a checked `field op value` term; QueryError for a value the field can't take."""
-    if field.kind in ("text", "list"):
+    if field.kind in ("text", "list", "key"):
         if token.op not in (":", "="):
             at = token.position
             message = f"{token.field} takes ':' ({token.field}:value), not '{token.op}' at {at}"

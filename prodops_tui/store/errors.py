@@ -12,3 +12,7 @@ class StoreError(Exception):
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ***."""
     return _USERINFO_PASSWORD.sub(r"\1:***@", url)
+
+
+class ReadCancelled(StoreError):
+    """A read stopped because its caller no longer wants the result."""

@@ -57,7 +57,8 @@ Node = Union[Compare, Flag, Text, Not, All, AnyOf]  # noqa: UP007  (a runtime al
 
 @dataclass(frozen=True)
 class Field:
-    """A query field: its kind ("text", "list", "number", "time") and the column it reads."""
+    """A query field: its kind ("text", "list", "number", "time", or "key": text stored upper
+    case, compared through its index) and the column it reads."""
 
     kind: str
     column: str
@@ -86,7 +87,7 @@ def _fields(spec: str) -> dict[str, Field]:
 FIELDS: Mapping[str, Mapping[str, Field]] = {
     "issue": _fields(
         "status=text:status priority=text:priority:priority_rank label=list:labels "
-        "assignee=text:assignee project=text:project type=text:type key=text:key "
+        "assignee=text:assignee project=text:project type=text:type key=key:key "
         "triage=text:triage_state category=text:status_category score=number:score "
         "evidence=number:evidence_count updated=time:updated created=time:created"
     ),

@@ -129,6 +129,14 @@ def _text_field(ctx: _Context, field: Field, node: Compare) -> Sql:
     return f"({sql})", params
 
 
+def _key_field(ctx: _Context, field: Field, node: Compare) -> Sql:
+    """Jira keys are upper case: an exact key is an index lookup."""
+    value = str(node.value).upper()
+    if "*" in value:
+        return _text_field(ctx, field, node)
+    return f"({ctx.column(field.column)} = ?)", [value]
+
+
 def _list_field(ctx: _Context, field: Field, node: Compare) -> Sql:
     column = ctx.column(field.column)
     if ctx.dialect == "postgresql":
@@ -154,6 +162,7 @@ def _ordered_field(ctx: _Context, field: Field, node: Compare) -> Sql:
 
 _KINDS: dict[str, Callable[[_Context, Field, Compare], Sql]] = {
     "text": _text_field,
+    "key": _key_field,
     "list": _list_field,
     "number": _ordered_field,
     "time": _ordered_field,

@@ -40,16 +40,22 @@ def select_list(spec: TableSpec, columns: tuple[str, ...]) -> str:
     return ", ".join(["t.seq", *(column_sql(spec, c) for c in columns)])
 
 
-def order_sql(spec: TableSpec, order: tuple[tuple[str, bool], ...], dialect: str) -> str:
-    """ORDER BY terms with `seq` as tie-break; NULLs sort as on SQLite on both dialects."""
+def order_sql(
+    spec: TableSpec, order: tuple[tuple[str, bool], ...], dialect: str, scan: bool = False
+) -> str:
+    """ORDER BY terms with `seq` as tie-break; NULLs sort as on SQLite on both dialects.
+
+    `scan` (SQLite): sort the matching rows instead of walking an index in display order and
+    testing every row it reaches (`+column` is the same value without the index)."""
     terms = order or spec.default_order
+    plus = "+" if scan and dialect == "sqlite" else ""
     parts: list[str] = []
     for column, descending in terms:
         direction = "DESC" if descending else "ASC"
         nulls = ""
         if dialect == "postgresql" and (column in spec.nullable or column in spec.computed):
             nulls = " NULLS LAST" if descending else " NULLS FIRST"
-        parts.append(f"{column_sql(spec, column)} {direction}{nulls}")
+        parts.append(f"{plus}{column_sql(spec, column)} {direction}{nulls}")
     if all(column != "seq" for column, _ in terms):
         parts.append("t.seq DESC" if terms[-1][1] else "t.seq ASC")
     return ", ".join(parts)
@@ -186,25 +192,30 @@ def _fts_seqs(spec: TableSpec, q: ListQuery, words: list[str]) -> tuple[str, Par
     ]
 
 
-def seqs_sql(q: ListQuery, dialect: str, limit: int | None) -> tuple[str, Params]:
-    """Seqs of a list in display order, optionally limited."""
+def seqs_sql(
+    q: ListQuery, dialect: str, limit: int | None, scan: bool | None = None
+) -> tuple[str, Params]:
+    """Seqs of a list in display order, optionally limited. `scan` (default: a whole list
+    narrowed by a query bar) sorts the matches rather than walk the order's index."""
     spec = validate(q)
     words = search_words(spec, q.search)
+    if scan is None:
+        scan = limit is None and q.where is not None
     if words and spec.fts and dialect == "sqlite":
         sql, params = _fts_seqs(spec, q, words)
     else:
         where, params = where_sql(spec, q, dialect)
-        order = order_sql(spec, q.order, dialect)
+        order = order_sql(spec, q.order, dialect, scan)
         sql = f"SELECT t.seq FROM {spec.name} t {where} ORDER BY {order}"
     if limit is None:
         return sql, params
     return f"{sql} LIMIT ?", [*params, limit]
 
 
-def page_sql(q: ListQuery, dialect: str, limit: int) -> tuple[str, Params]:
+def page_sql(q: ListQuery, dialect: str, limit: int, scan: bool = False) -> tuple[str, Params]:
     """The first `limit` rows; computed columns are evaluated for those rows only."""
     spec = validate(q)
-    inner, params = seqs_sql(q, dialect, limit)
+    inner, params = seqs_sql(q, dialect, limit, scan)
     order = order_sql(spec, q.order, dialect)
     cols = select_list(spec, q.columns)
     return f"SELECT {cols} FROM {spec.name} t WHERE t.seq IN ({inner}) ORDER BY {order}", params

@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from prodops_tui.store.errors import StoreError, mask_url
+from prodops_tui.store.errors import ReadCancelled, StoreError, mask_url
+from prodops_tui.store.page_plan import Cancelled, page_rows
 from prodops_tui.store.read_sql import (
     SEARCH_CAP,
     ListQuery,
     count_sql,
-    page_sql,
     rows_sql,
     seqs_sql,
     validate,
@@ -45,13 +45,6 @@ Row = tuple[Any, ...]
 _CHUNK = 500
 _PROGRESS_STEPS = 50_000
 """SQLite VM steps between two checks of a read's cancel flag (roughly a millisecond)."""
-
-Cancelled = Callable[[], bool]
-"""Asked while a long read runs: True stops it with ReadCancelled (SQLite only)."""
-
-
-class ReadCancelled(StoreError):
-    """A read stopped because its caller no longer wants the result."""
 
 
 def _datetime_text(value: Any) -> str | None:
@@ -159,9 +152,8 @@ class Reader:
         self._errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def first_page(self, q: ListQuery, limit: int = 256) -> list[Row]:
-        """The first `limit` rows of a list in display order."""
-        sql, params = page_sql(q, self.dialect, limit)
-        return self._normalised(q, self._fetch(sql, params))
+        """The first `limit` rows of a list in display order (store.page_plan: how)."""
+        return self._normalised(q, page_rows(self._fetch, q, self.dialect, limit))
 
     def count(self, q: ListQuery, cancelled: Cancelled | None = None) -> int:
         """How many rows the list has (exact, also for searches)."""

@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 from prodops_tui.services.query import parse
 from prodops_tui.store.query_ast import Compare
+from prodops_tui.store.read_sql import page_sql, seqs_sql
 from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.store.store import Store
 
@@ -59,6 +60,8 @@ def _found(reader: Reader, text: str, table: str = "issue", search: str = "") ->
     """The matching rows' keys in display order, checked against the count and the snapshot."""
     query = _list(text, table, search)
     rows = reader.first_page(query)
+    sorted_page = reader._fetch(*page_sql(query, reader.dialect, 256, scan=True))
+    assert [tuple(row) for row in sorted_page] == rows  # the page a slow index walk falls back to
     assert reader.count(query) == len(rows)
     assert list(reader.snapshot(query)) == [row[0] for row in rows]
     return [row[1] for row in rows]
@@ -147,3 +150,12 @@ def test_unknown_fields_are_refused_by_the_store() -> None:
         from prodops_tui.store.read_sql import count_sql
 
         count_sql(ListQuery("issue", ("key",), where=Compare("arr", ">", 1.0)), "sqlite")
+
+
+def test_a_query_bar_list_sorts_its_matches_on_sqlite() -> None:
+    """The whole list reads the table once and sorts (no walk of the updated index)."""
+    query = _list("status:open")
+    assert 'ORDER BY +t."key" ASC' in seqs_sql(query, "sqlite", None)[0]
+    assert "+t." not in seqs_sql(query, "sqlite", 256)[0]
+    assert "+t." not in seqs_sql(query, "postgresql", None)[0]
+    assert "+t." not in seqs_sql(ListQuery("issue", ("key",)), "sqlite", None)[0]
