@@ -15,6 +15,7 @@ from datetime import datetime
 from prodops_tui.services.query_lex import QueryError, Token, tokens
 from prodops_tui.services.query_values import compare_node
 from prodops_tui.store.query_ast import (
+    FLAG_COLUMNS,
     FLAGS,
     All,
     AnyOf,
@@ -59,6 +60,9 @@ def parse(text: str, table: str, now: datetime) -> ParsedQuery:
     order = tuple((fields[name].order_column, down) for name, down in sort)
     tested = [] if where is None else leaves(where)
     columns = frozenset(fields[leaf.field].column for leaf in tested if isinstance(leaf, Compare))
+    columns |= {
+        c for leaf in tested if isinstance(leaf, Flag) for c in FLAG_COLUMNS.get(leaf.name, ())
+    }
     return ParsedQuery(where, order, sort, columns)
 
 

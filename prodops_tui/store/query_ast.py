@@ -111,6 +111,8 @@ FLAGS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "tool": {},
 }
 """The `has:` and `is:` words of each list table."""
+FLAG_COLUMNS: Mapping[str, tuple[str, ...]] = {"snoozed": ("snoozed_until", "awake")}
+"""Columns a flag tests: a screen's own filter on one of them gives way to the query."""
 
 
 def leaves(node: Node) -> list[Node]:

@@ -149,3 +149,10 @@ def test_any_text_parses_or_fails_cleanly_and_round_trips(pieces: list[str], glu
         return
     again = parse(query_text(parsed.where, parsed.sort_fields), "issue", NOW)
     assert (again.where, again.order) == (parsed.where, parsed.order)
+
+
+def test_columns_tested_let_screen_filters_give_way() -> None:
+    """The Backlog hides snoozed issues (`awake`): a query about snoozing lifts that filter."""
+    assert parse("is:snoozed", "issue", NOW).columns == {"snoozed_until", "awake"}
+    assert parse("-state:new tag:x", "feedback", NOW).columns == {"state", "tags"}
+    assert parse("export has:evidence", "issue", NOW).columns == set()
