@@ -1,6 +1,7 @@
 """Reading a feedback CSV: the column mapping and each row turned into a feedback row or a reason.
 
-Pure functions over text; `feedback_import` opens the file and writes the rows.
+Functions over text (and the workspace's org names); `feedback_import` opens the file and
+writes the rows.
 """
 
 import hashlib
@@ -9,6 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from sqlalchemy import Connection, select
+from sqlmodel import SQLModel
+
+from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import FeedbackKind
 
 FIELDS = (
@@ -196,3 +201,29 @@ def feedback_row(
         "state": "new",
         "version": 1,
     }
+
+
+class OrgNames:
+    """Org names and ids already in the workspace; unknown names become new orgs."""
+
+    def __init__(self, conn: Connection) -> None:
+        org = SQLModel.metadata.tables["org"]
+        rows = conn.execute(select(org.c.id, org.c.name)).all()
+        self.known = {str(i): str(i) for i, _ in rows} | {
+            str(n).casefold(): str(i) for i, n in rows
+        }
+        self.new: dict[str, dict[str, Any]] = {}
+        self.written: set[str] = set()
+
+    def resolve(self, name: str) -> str | None:
+        name = " ".join(name.split())
+        if not name:
+            return None
+        found = self.known.get(name) or self.known.get(name.casefold())
+        if found is not None:
+            return found
+        digest = hashlib.sha1(name.casefold().encode(), usedforsecurity=False).hexdigest()
+        org_id = f"csv:org:{digest[:16]}"
+        self.known[name.casefold()] = org_id
+        self.new[org_id] = {"id": org_id, "name": name[:200], "tier": "free", "arr": 0.0}
+        return org_id

@@ -7,7 +7,6 @@ while writing, and the single write transaction is rolled back.
 """
 
 import csv
-import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -23,6 +22,7 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.services.feedback_csv import (
     CsvProblem,
+    OrgNames,
     RowError,
     feedback_row,
     parse_pairs,
@@ -42,7 +42,9 @@ __all__ = [
 MAX_BYTES = 256 * 1024 * 1024
 CHUNK = 2_000
 BULK_ROWS_HINT = 4 * 1024 * 1024
-"""Files bigger than this (bytes) load with the full-text triggers off and one rebuild."""
+"""Files bigger than this (bytes) may load with the full-text triggers off and one rebuild."""
+BYTES_PER_ROW = 130
+"""A typical feedback CSV row, to compare a file with the table it goes into."""
 IMPORT_CACHE_KIB = 128 * 1024
 """SQLite page cache of the importing connection: the new ids land all over the id index."""
 IMPORT_CACHE_KIB = 128 * 1024
@@ -94,32 +96,6 @@ def _check_file(path: Path) -> None:
         raise CsvProblem(f"{path.name} is UTF-16 text: save it as UTF-8 and import again")
 
 
-class _Orgs:
-    """Org names and ids already in the workspace; unknown names become new orgs."""
-
-    def __init__(self, conn: Connection) -> None:
-        org = SQLModel.metadata.tables["org"]
-        rows = conn.execute(select(org.c.id, org.c.name)).all()
-        self.known = {str(i): str(i) for i, _ in rows} | {
-            str(n).casefold(): str(i) for i, n in rows
-        }
-        self.new: dict[str, dict[str, Any]] = {}
-        self.written: set[str] = set()
-
-    def resolve(self, name: str) -> str | None:
-        name = " ".join(name.split())
-        if not name:
-            return None
-        found = self.known.get(name) or self.known.get(name.casefold())
-        if found is not None:
-            return found
-        digest = hashlib.sha1(name.casefold().encode(), usedforsecurity=False).hexdigest()
-        org_id = f"csv:org:{digest[:16]}"
-        self.known[name.casefold()] = org_id
-        self.new[org_id] = {"id": org_id, "name": name[:200], "tier": "free", "arr": 0.0}
-        return org_id
-
-
 class _Run:
     """One pass over the file inside one transaction (a read one for a dry run)."""
 
@@ -127,7 +103,7 @@ class _Run:
         self.conn = conn
         self.report = report
         self.fields = fields
-        self.orgs = _Orgs(conn)
+        self.orgs = OrgNames(conn)
         self.seen: dict[str, int] = {}
         self.pending: list[dict[str, Any]] = []
         self.now = datetime.now(UTC)
@@ -217,7 +193,7 @@ def import_feedback(
         fields = resolve_mapping(header, dict(mapping or {}), kind)
         columns = {h.strip(): f for h, f in zip(header, fields, strict=True) if f}
         report = ImportReport(str(path), kind, columns, dry_run=dry_run)
-        bulk = not dry_run and path.stat().st_size > BULK_ROWS_HINT
+        bulk = not dry_run and _worth_bulk(store, path.stat().st_size)
         with _transaction(store, dry_run, bulk) as conn:
             run = _Run(conn, report, fields)
             _read_rows(reader, run, path.name, preview)
@@ -266,6 +242,16 @@ def _insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
 @lru_cache(maxsize=4096)
 def _moment_text(value: datetime) -> str:
     return value.astimezone(UTC).strftime(_SQLITE_MOMENT)
+
+
+def _worth_bulk(store: Store, size: int) -> bool:
+    """A big file into a table not much bigger than it: rebuilding the full-text index once
+    beats per-row triggers. Into a large table (or a re-import) the rebuild would cost more."""
+    if store.dialect != "sqlite" or size <= BULK_ROWS_HINT:
+        return False
+    with store.read() as conn:
+        existing = int(conn.exec_driver_sql("SELECT max(seq) FROM feedback").scalar() or 0)
+    return size / BYTES_PER_ROW > existing
 
 
 @contextmanager
