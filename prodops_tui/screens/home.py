@@ -49,7 +49,7 @@ CHARTS = (
     ("trends", "Trends, 8 weeks"),
     ("themes", "Feedback themes, 8 weeks"),
     ("top", "Top requests, 8 weeks: evidence, orgs, ARR"),
-    ("adoption", "Adoption of what shipped in 8 weeks"),
+    ("adoption", "Adoption, shipped in 8 weeks"),
 )
 """Home's chart boxes (id, title) in reading order."""
 COUNT_STEPS = (
