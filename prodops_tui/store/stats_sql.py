@@ -147,15 +147,22 @@ def shipped_usage(reader: Reader, period: Period, limit: int) -> list[tuple[Any,
     """(key, summary, usage_event, done day, event user-days, active user-days since that day)
     of issues done in the period that name a usage event, newest first."""
     release = day_of(reader.dialect, "i.updated")
-    since = "(SELECT coalesce(sum(u.unique_users), 0) FROM usage_daily u WHERE u.event = {e}"
+    since = "(SELECT coalesce(sum(u.unique_users), 0) FROM usage_daily u WHERE u.event = ?"
+    # A day's users of the event are counted up to that day's active users: the daily counts
+    # come from different queries and the share must stay a share.
+    used = (
+        "(SELECT coalesce(sum(CASE WHEN a.unique_users IS NULL OR u.unique_users < a.unique_users"
+        " THEN u.unique_users ELSE a.unique_users END), 0) FROM usage_daily u"
+        " LEFT JOIN usage_daily a ON a.day = u.day AND a.event = ? WHERE u.event = i.usage_event"
+    )
     sql = (
         f"SELECT i.key, i.summary, i.usage_event, {release},"
-        f" {since.format(e='i.usage_event')} AND u.day >= {release}),"
-        f" {since.format(e='?')} AND u.day >= {release})"
+        f" {used} AND u.day >= {release}),"
+        f" {since} AND u.day >= {release})"
         " FROM issue i WHERE i.status_category = ? AND i.usage_event <> '' AND NOT i.deleted"
         " AND i.updated >= ? AND i.updated < ? ORDER BY i.updated DESC, i.key LIMIT ?"
     )
-    params = [ACTIVE, StatusCategory.DONE.value, *_period(reader, period), limit]
+    params = [ACTIVE, ACTIVE, StatusCategory.DONE.value, *_period(reader, period), limit]
     return [
         (k, s, e, str(d)[:10], int(u), int(a)) for k, s, e, d, u, a in _rows(reader, sql, params)
     ]

@@ -1,6 +1,7 @@
 """The product-ops figures on SQLite and PostgreSQL against a workspace with known answers."""
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from stats_rows import HOSTILE, NOW, TODAY, at, filled_reader
@@ -78,6 +79,19 @@ def test_adoption_of_what_shipped(reader: Reader) -> None:
     ]
     assert shipped[0].share == pytest.approx(100 * 30 / 290)
     assert stats.adoption(reader, stats.since_days(NOW, 3)) == []
+
+
+def test_adoption_counts_a_day_at_most_at_its_active_users(db_url: str) -> None:
+    """80 users of the event on a day with 50 active users count as 50: a share stays <= 100%."""
+    from prodops_tui.store.store import Store
+
+    with filled_reader(db_url) as reader:
+        store = Store.open(db_url)
+        row = {"event": "export_clicked", "day": date(2026, 11, 25), "count": 80}
+        store.upsert("usage_daily", [{**row, "unique_users": 80}])
+        store.close()
+        shipped = stats.adoption(reader, PERIOD)
+    assert shipped[0].share == pytest.approx(100 * (30 + 50) / 290)
 
 
 def test_an_empty_period_has_empty_series(reader: Reader) -> None:
