@@ -170,7 +170,18 @@ def sync_from_fakes(
         )
     for table, table_rows in local.items():
         _write_local(store, table.removesuffix("_local"), table_rows)
+    _rescore_everything(store)  # evidence and typed inputs arrived after the pages
     return reports
+
+
+def _rescore_everything(store: "Store") -> None:
+    from sqlalchemy import text
+
+    from prodops_tui.services.scoring import rescore
+
+    with store.read() as conn:
+        ids = [str(i) for i in conn.execute(text("SELECT id FROM issue")).scalars()]
+    rescore(store, ids)
 
 
 def _write_local(store: "Store", table: str, rows: list[dict[str, Any]]) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "ice",
     "rescore",
     "rescore_in",
+    "rescore_usage",
     "rice",
     "scoring_model",
     "set_scoring_model",
@@ -215,6 +216,14 @@ def rescore(store: Store, issue_ids: Iterable[str]) -> int:
     """Recompute and store the score of these issues; how many changed."""
     with store.write() as conn:
         return rescore_in(conn, list(issue_ids))
+
+
+def rescore_usage(store: Store) -> int:
+    """Rescore the issues that name a usage event (after new Mixpanel numbers)."""
+    issue = SQLModel.metadata.tables["issue"]
+    with store.write() as conn:
+        named = select(issue.c.id).where(issue.c.usage_event != "", issue.c.deleted.is_(False))
+        return rescore_in(conn, list(conn.execute(named).scalars()))
 
 
 def rescore_in(conn: Connection, issue_ids: Sequence[str], *, chunk: int = 500) -> int:

@@ -23,7 +23,7 @@ from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import FeedbackState, OutboxState
 from prodops_tui.services.experiments import refresh_conflicts
-from prodops_tui.services.scoring import rescore_in
+from prodops_tui.services.scoring import rescore_in, rescore_usage
 from prodops_tui.services.sync_lock import SyncLock
 from prodops_tui.services.sync_pages import prefetched
 from prodops_tui.store.engine import one_line
@@ -165,6 +165,8 @@ async def _sync_stream(
     await asyncio.to_thread(_save_state, store, conn_id, stream, done)
     if result.changed and connector.kind == "growthbook":
         await asyncio.to_thread(refresh_conflicts, store)  # dates may have moved
+    if result.changed and connector.kind == "mixpanel":
+        await asyncio.to_thread(rescore_usage, store)  # reach counts the usage of an event
     return result
 
 

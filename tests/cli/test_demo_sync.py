@@ -39,6 +39,14 @@ def test_the_tiny_demo_synced_from_the_fakes_has_every_table(tmp_path: Path) -> 
         assert one("SELECT count(DISTINCT day) FROM usage_daily WHERE event = '$active'") > 28
         nps = [f for f in company.feedback() if f["kind"] == "nps"]
         assert one("SELECT count(*) FROM feedback WHERE kind = 'nps'") == len(nps) > 0
+        # scored once evidence, usage and typed inputs are in: reach needs evidence or usage
+        scored = one("SELECT count(*) FROM issue WHERE score IS NOT NULL")
+        reachable = one(
+            "SELECT count(*) FROM issue i WHERE (i.estimate > 0 OR i.effort > 0) AND"
+            " (i.usage_event <> '' OR i.reach IS NOT NULL"
+            " OR EXISTS (SELECT 1 FROM evidence e WHERE e.issue_id = i.id))"
+        )
+        assert scored >= reachable > 0
         states = db.execute("SELECT connection_id, stream, last_success_at FROM sync_state")
         seen = {(c, s): at for c, s, at in states}
     streams = {
