@@ -134,7 +134,7 @@ def main() -> None:
             copy = root / "large.db"
             shutil.copy(args.large, copy)
             timed_import(f"sqlite:///{copy}", small, "20k rows (triggers) into 1M feedback")
-            timed_import(f"sqlite:///{copy}", path, "bulk (FTS rebuild) into 1M feedback")
+            timed_import(f"sqlite:///{copy}", path, "the big file into 1M feedback")
     if args.large.exists():
         picker(args.large)
         inbox_filter(args.large)

@@ -9,6 +9,7 @@ from inbox_helpers import inbox_url, quiet_credentials  # noqa: F401
 from textual.pilot import Pilot
 
 from prodops_tui.app import ProdOpsApp, settle
+from prodops_tui.screens.inbox import InboxScreen
 
 
 def clock() -> datetime:
@@ -16,10 +17,16 @@ def clock() -> datetime:
 
 
 async def visit_inbox(pilot: Pilot[None]) -> None:
+    """Open the Inbox and wait for the issue index, then for the pane that shows suggestions."""
     await pilot.app.switch_mode("inbox")
-    for _ in range(3):  # the issue index is built after 0.5 s, then the pane reads again
+    screen = pilot.app.screen
+    assert isinstance(screen, InboxScreen)
+    for _ in range(100):
         await settle(pilot)
-        await pilot.pause(0.4)
+        if screen.index is not None and screen.reading is not None:
+            break
+        await pilot.pause(0.1)
+    await pilot.pause(0.3)
     await settle(pilot)
     await pilot.pause()
 
