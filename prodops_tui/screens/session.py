@@ -8,16 +8,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from prodops_tui.screens.session_decisions import (
-    Step,
-    ask,
-    decision_bindings,
-    decision_step,
-    undo_step,
-)
+from prodops_tui.screens.session_decisions import SessionFlow, Step, decision_bindings, undo_step
 from prodops_tui.screens.session_view import (
     card_evidence,
     card_facts,
@@ -26,6 +21,7 @@ from prodops_tui.screens.session_view import (
     log_line,
     status_line,
 )
+from prodops_tui.screens.triage_flow import Target
 from prodops_tui.services.session_state import Session, refusal
 from prodops_tui.store.errors import StoreError
 from prodops_tui.widgets.activity import DATA
@@ -35,7 +31,6 @@ from prodops_tui.widgets.workspace import Workspace
 if TYPE_CHECKING:
     from prodops_tui.services.session_card import Card
     from prodops_tui.services.session_summary import SessionDecision
-    from prodops_tui.services.triage import Action
     from prodops_tui.store.store import Store
 
 POLL_SECONDS = 1.0
@@ -71,6 +66,7 @@ class SessionScreen(Screen[None]):
         self.card: Card | None = None
         self.decisions: list[SessionDecision] = []
         self._polling = False
+        self.flow = SessionFlow(self, workspace, self.step)
 
     @property
     def actor(self) -> str:
@@ -189,14 +185,13 @@ class SessionScreen(Screen[None]):
         return not reason
 
     def action_decide(self, kind: str) -> None:
-        card = self.card
-        if not self._allowed() or card is None:
-            return
+        if self._allowed() and self.card is not None:
+            self.flow.ask(kind, self.card)
 
-        def answer(action: "Action") -> None:
-            self.step(decision_step(card, action))
-
-        ask(self.app, kind, card, answer)
+    def action_breakdown(self) -> None:
+        if self.card is not None:
+            card = self.card
+            self.flow.show_breakdown(Target(card.seq, card.id, card.key))
 
     def action_undo(self) -> None:
         if self._allowed():
@@ -225,7 +220,7 @@ class SessionScreen(Screen[None]):
     def action_end(self) -> None:
         if not self._allowed(paused_ok=True):
             return
-        from prodops_tui.screens.session_dialogs import ConfirmEndDialog
+        from prodops_tui.screens.dialogs import ConfirmDialog
         from prodops_tui.services.sessions import end_session
 
         def confirmed(yes: bool | None) -> None:
@@ -233,7 +228,9 @@ class SessionScreen(Screen[None]):
                 self.step(end_session)
 
         assert self.session is not None
-        self.app.push_screen(ConfirmEndDialog(self.session.name), confirmed)
+        question = Content.assemble("End ", safe_text(self.session.name), " now?")
+        detail = Content("The summary is saved with the session.")
+        self.app.push_screen(ConfirmDialog(question, detail), confirmed)
 
     @work(thread=True, group="session-step")
     def step(self, change: Step) -> None:

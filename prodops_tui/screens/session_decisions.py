@@ -1,24 +1,37 @@
-"""The triage keys on a session's card: ask what the decision needs (the Backlog's dialogs),
-then decide through services.triage with the session's id; `u` undoes the last decision."""
+"""The triage keys on a session's card: the Backlog's questions (screens/triage_flow.py) ask
+what a decision needs, then it is decided through the session (services.sessions.decide) with
+the session's id; `u` undoes the last decision, `b` shows the score's breakdown."""
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
-from prodops_tui.screens.dialogs import PriorityDialog
+from prodops_tui.screens.triage_flow import Target, TriageFlow
+from prodops_tui.services.session_card import Card
 from prodops_tui.services.session_state import Session
+from prodops_tui.widgets.workspace import Workspace
 
 if TYPE_CHECKING:
-    from prodops_tui.services.session_card import Card
     from prodops_tui.services.triage import Action
     from prodops_tui.store.store import Store
 
 Step = Callable[["Store", str, str, datetime], Session]
 """One change to a session: (store, session id, actor, now) -> the session after it."""
-DECISIONS = (("1", "accept", "Accept"), ("p", "priority", "Priority"))
+DECISIONS = (
+    ("1", "accept", "Accept"),
+    ("2", "duplicate", "Dup of"),
+    ("3", "decline", "Decline"),
+    ("h", "snooze", "Snooze"),
+    ("p", "priority", "Priority"),
+    ("l", "labels", "Labels"),
+    ("a", "assignee", "Assign"),
+    ("t", "transition", "Move"),
+    ("c", "comment", "Comment"),
+    ("s", "score", "Score in"),
+)
 """Key, decision kind and label, as on the Backlog (only Accept fits the 80-column footer; `?`
 lists them all)."""
 FINAL = frozenset({"accept", "duplicate", "decline", "snooze"})
@@ -31,35 +44,42 @@ def decision_bindings() -> list[Binding]:
             key,
             f"decide('{kind}')",
             label,
-            tooltip=f"{label} this issue",
+            tooltip=f"{label}: as on the Backlog",
             id=f"session.{kind}",
             show=kind == "accept",
         )
         for key, kind, label in DECISIONS
     ]
-    undo = Binding(
-        "u", "undo", "Undo", tooltip="Undo your last decision", id="session.undo", show=False
-    )
-    return [*keys, undo]
+    more = [
+        Binding("b", "breakdown", "Breakdown", tooltip="Where the score comes from",
+                id="session.breakdown", show=False),
+        Binding("u", "undo", "Undo", tooltip="Undo your last decision", id="session.undo",
+                show=False),
+    ]  # fmt: skip
+    return [*keys, *more]
 
 
-def ask(app: App[None], kind: str, card: "Card", answer: Callable[["Action"], None]) -> None:
-    """Ask for what a `kind` decision on `card` needs; `answer` gets the action unless the
-    user cancelled or changed nothing."""
-    from prodops_tui.services.triage import Action
+class SessionFlow(TriageFlow):
+    """The Backlog's triage questions (dialogs and pickers) for the session's card; the answer
+    is decided through the session, so it carries the session id and can move it on."""
 
-    if kind == "priority":
+    def __init__(
+        self, screen: Screen[Any], workspace: Workspace, step: Callable[[Step], object]
+    ) -> None:
+        super().__init__(screen, workspace, lambda _: None)
+        self.step = step
+        self.card: Card | None = None
 
-        def chosen(name: str | None) -> None:
-            if name and name != card.priority:
-                answer(Action("priority", name))
+    def ask(self, kind: str, card: Card) -> None:
+        self.card = card
+        self.start(kind, [Target(card.seq, card.id, card.key, card.priority, card.summary)])
 
-        app.push_screen(PriorityDialog(card.key, card.priority), chosen)
-        return
-    answer(Action(kind))
+    def decide(self, targets: list[Target], action: "Action") -> None:
+        if self.card is not None and [t.id for t in targets] == [self.card.id]:
+            self.step(decision_step(self.card, action))
 
 
-def decision_step(card: "Card", action: "Action") -> Step:
+def decision_step(card: Card, action: "Action") -> Step:
     """The session step deciding `action` on the card's issue: refused if the session moved on,
     logged but not applied if the issue changed since the card was read (services.versions)."""
     item = card.id

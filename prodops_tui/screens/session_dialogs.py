@@ -1,5 +1,5 @@
-"""Dialogs of triage sessions: start one (queue, timebox, participants, policy), confirm the end,
-choose where the summary goes."""
+"""Dialogs of triage sessions: start one (queue, timebox, participants, policy), choose where
+the summary goes (ending asks with the shared ConfirmDialog)."""
 
 from dataclasses import dataclass
 from typing import ClassVar
@@ -12,23 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
+from prodops_tui.screens.dialogs import DIALOG_CSS
 from prodops_tui.services.session_state import MAX_TIMEBOX, POLICIES
-from prodops_tui.widgets.safe_text import safe_text
-
-DIALOG_CSS = """
-& { align: center middle; }
-& > Vertical {
-    width: 64;
-    max-width: 100%;
-    height: auto;
-    padding: 0 1;
-    border: round $primary;
-    background: $surface;
-}
-& Input, & Select { margin: 0 0 0 0; }
-& .-error { color: $text-error; }
-& .-hint { color: $text-muted; }
-"""
 
 
 @dataclass(frozen=True)
@@ -104,25 +89,6 @@ class SessionStartDialog(ModalScreen[SessionRequest | None]):
                 policy=str(self.query_one("#start-policy", Select).value),
             )
         )
-
-
-class ConfirmEndDialog(ModalScreen[bool]):
-    """End the session? `y` ends it (the summary is saved), anything else keeps it going."""
-
-    DEFAULT_CSS = "ConfirmEndDialog {" + DIALOG_CSS + "}"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "dismiss(True)", "End it", id="dialog.yes"),
-        Binding("n,escape", "dismiss(False)", "Keep going", id="dialog.no"),
-    ]
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.session_name = name
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Content.assemble("End ", safe_text(self.session_name), " now?"))
-            yield Label("y ends it and saves the summary · n keeps going", classes="-hint")
 
 
 class SummaryFileDialog(ModalScreen[str | None]):

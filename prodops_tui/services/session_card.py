@@ -30,6 +30,7 @@ class Card:
     """One issue as a session shows it."""
 
     id: str
+    seq: int
     key: str
     summary: str
     status: str
@@ -61,6 +62,7 @@ def read_card(store: Store, issue_id: str, quotes: int = 3) -> Card:
     excerpt = description if len(description) <= EXCERPT else description[: EXCERPT - 1] + "…"
     return Card(
         id=issue_id,
+        seq=int(row["seq"]),
         key=row["key"],
         summary=row["summary"],
         status=row["status"],

@@ -180,6 +180,13 @@ async def test_decision_keys_record_the_session_and_undo_goes_back(
         await pilot.press("u")
         await until(pilot, lambda: "PROD-1" in text(app, "#card-head"))
         assert "accept (undone)" in text(app, "#session-log")
+        await pilot.press("3")
+        await pilot.pause(0.2)
+        await pilot.press("enter")  # a decline needs a reason: the dialog stays
+        await pilot.pause(0.1)
+        await pilot.press(*"Not this year", "enter")
+        await until(pilot, lambda: "PROD-2" in text(app, "#card-head"))
+        assert "PROD-1: decline (Not this year)" in text(app, "#session-log")
     store = Store.open(workspace_url)
     try:
         with store.read() as conn:
@@ -192,6 +199,7 @@ async def test_decision_keys_record_the_session_and_undo_goes_back(
         ("priority", session_id),
         ("accept", session_id),
         ("undo", session_id),
+        ("decline", session_id),
     ]
 
 
