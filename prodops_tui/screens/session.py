@@ -53,7 +53,7 @@ class SessionScreen(Screen[None]):
         Binding("E", "end", "End", tooltip="End the session and write its summary",
                 id="session.end"),
         Binding("w", "write", "Write", tooltip="Write the summary to a file",
-                id="session.write", show=False),
+                id="session.write"),
         Binding("escape", "leave", "Leave", tooltip="Back to the workspace",
                 id="session.leave", show=False),
     ]  # fmt: skip
@@ -90,8 +90,10 @@ class SessionScreen(Screen[None]):
         self.poll()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Once ended, only writing the summary and leaving are left."""
+        """Once ended, only writing the summary and leaving are left (and writing is new)."""
         ended = self.session is not None and self.session.state == "ended"
+        if action == "write":
+            return ended
         return not (ended and action in ("decide", "undo", "next", "park", "pause", "end"))
 
     def tick(self) -> None:
