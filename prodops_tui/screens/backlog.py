@@ -2,7 +2,8 @@
 highlighted issue in full beside them. The triage keys decide about the highlighted issue, or
 about the marked ones (space) after a preview; `u` undoes the last decision."""
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -26,6 +27,9 @@ from prodops_tui.widgets.columns import (
 from prodops_tui.widgets.detail_pane import DetailPane
 from prodops_tui.widgets.safe_text import safe_text, safe_value
 from prodops_tui.widgets.workspace import Workspace
+
+if TYPE_CHECKING:
+    from prodops_tui.services.triage_plan import Change
 
 COLUMNS = (
     ColumnSpec("key", "Key", 9),
@@ -180,10 +184,18 @@ class BacklogScreen(ListScreen):
         self.status.noun = f"issues · {len(self.marked)} marked" if self.marked else "issues"
         self.table.repaint()
 
-    def decided(self, targets: list[Target]) -> None:
+    def decided(self, targets: list[Target], changes: Sequence["Change"]) -> None:
         """Repaint the changed rows from the local change at once; marks of them go."""
+        seq_of = {t.key: t.seq for t in targets}
+        cells: dict[int, dict[str, Any]] = {}
+        for change in changes:
+            if change.key in seq_of:
+                shown = change.new
+                shown = ", ".join(map(str, shown)) if isinstance(shown, list) else shown
+                cells.setdefault(seq_of[change.key], {})[change.field] = shown
         for target in targets:
             self.marked.pop(target.key, None)
+        self.table.patch_rows(cells)
         self._show_marks()
         if targets:
             self.table.refresh_rows([t.seq for t in targets])

@@ -2,7 +2,7 @@
 batch, then writes through services.triage in a worker and tells the screen which rows changed.
 Backlog uses it; a triage session can too."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from prodops_tui.widgets.workspace import Workspace
 
 if TYPE_CHECKING:
     from prodops_tui.services.similarity import IssueIndex
-    from prodops_tui.services.triage_plan import Action
+    from prodops_tui.services.triage_plan import Action, Change
     from prodops_tui.store.store import Store
 
 KINDS = (
@@ -46,8 +46,8 @@ class Target:
     summary: str = ""
 
 
-Done = Callable[[list[Target]], None]
-"""Told which issues a decision (or undo) changed, on the UI thread."""
+Done = Callable[[list[Target], Sequence["Change"]], None]
+"""Told which issues a decision (or undo) changed and how, on the UI thread."""
 
 
 class TriageFlow:
@@ -160,16 +160,17 @@ class TriageFlow:
                 self.tell(str(error), error=True)
                 self.app.call_from_thread(self._publish)  # show what it is now
                 return
-            self.app.call_from_thread(self._written, targets)
+            self.app.call_from_thread(self._written, targets, decided.changes)
             what = targets[0].key if len(targets) == 1 else f"{len(targets)} issues"
             queued = f", {len(decided.outbox)} write(s) queued" if decided.outbox else ""
             self.tell(f"{what}: {action.kind}{queued}")
 
         self._run(job, "triage-write")
 
-    def _written(self, targets: list[Target]) -> None:
-        self.done(targets)
-        self._publish()
+    def _written(self, targets: list[Target], changes: Sequence["Change"] = ()) -> None:
+        """Rows repaint from the local change now; lists elsewhere reload right after."""
+        self.done(targets, changes)
+        self.screen.set_timer(0.05, self._publish)
 
     def _publish(self) -> None:
         activity = self.workspace.activity

@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.binding import Binding, BindingType
@@ -192,6 +192,16 @@ class PagedTable(ScrollView, can_focus=True):
         """Draw every visible row again (its cells' formatters changed their mind)."""
         self._lines.clear()
         self.refresh()
+
+    def patch_rows(self, changes: dict[int, dict[str, Any]]) -> None:
+        """Show new values in rows at once (seq -> column -> value), e.g. a local edit's."""
+        columns = self._view.query.columns
+        positions = {
+            seq: {1 + columns.index(c): v for c, v in cells.items() if c in columns}
+            for seq, cells in changes.items()
+        }
+        self._view.patch(positions)
+        self.repaint()
 
     @work(thread=True, group="table-rows")
     def refresh_rows(self, seqs: list[int]) -> None:

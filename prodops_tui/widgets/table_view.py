@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.cache import LRUCache
 from textual.content import Content
@@ -85,6 +86,22 @@ class TableView:
         if list(seqs[: len(head)]) == head:
             self.pages[0] = list(self.first)
         self.seqs = seqs
+
+    def patch(self, changes: dict[int, dict[int, Any]]) -> None:
+        """Set cell values (seq -> row position -> value) in the cached rows, before the store
+        is read again."""
+
+        def patched(row: Row | None) -> Row | None:
+            if row is None or int(row[0]) not in changes:
+                return row
+            cells = list(row)
+            for position, value in changes[int(row[0])].items():
+                cells[position] = value
+            return tuple(cells)
+
+        self.first = [r for r in map(patched, self.first) if r is not None]
+        for page_no in list(self.pages.keys()):
+            self.pages.set(page_no, [patched(r) for r in self.pages.get(page_no) or []])
 
     def replace(self, fresh: dict[int, Row]) -> None:
         """Swap in re-read rows (by seq) wherever they are cached."""

@@ -1,0 +1,130 @@
+"""Issue 4's triage goals headless on a copy of a workspace: a triage key (`1`, accept, no
+dialog; the write runs in a worker) until the row is repainted with the local change, and `d`
+(opening the detail pane at 80x24, where it starts hidden) until it is drawn with the row.
+
+    uv run python benchmarks/triage.py --size large [--count 20] [--out result.json]
+
+The workspace is copied first (the keys write decisions); the cached one stays as built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import summarise
+from keys import drain, repaint, timed_key, until
+from textual.pilot import Pilot
+from textual.widgets import Static
+from workspace import ensure_workspace, sqlite_url
+
+from prodops_tui.app import ProdOpsApp
+from prodops_tui.widgets.detail_pane import DetailPane
+from prodops_tui.widgets.paged_table import PagedTable
+
+GAP = 0.1
+
+
+async def rest(pilot: Pilot[None]) -> None:
+    await asyncio.sleep(GAP)
+    busy = ("triage-", "badges", "detail", "table-")
+    await until(
+        lambda: not [w for w in pilot.app.workers if str(w.group).startswith(busy)], timeout=60
+    )
+    await drain(pilot)
+
+
+def cursor_text(table: PagedTable) -> str:
+    return table.render_line(table.cursor - round(table.scroll_y) + 1).text
+
+
+async def accept_keys(pilot: Pilot[None], count: int) -> dict[str, Any]:
+    """`1` on `count` untriaged rows: key -> the cursor row drawn with its new status."""
+    table = pilot.app.screen.query_one(PagedTable)
+    times = []
+    for _ in range(count):
+        while "Selected" in cursor_text(table) or "To Do" not in cursor_text(table):
+            table.action_cursor_down()
+            await rest(pilot)
+        times.append(await timed_key(pilot, "1", lambda: "Selected" in cursor_text(table)))
+        print(f"accept {len(times)}: {times[-1]:.1f} ms", file=sys.stderr, flush=True)
+        await rest(pilot)
+        table.action_cursor_down()
+        await rest(pilot)
+    return summarise(times).as_dict()
+
+
+async def open_detail(pilot: Pilot[None], count: int) -> dict[str, Any]:
+    """`d` at 80x24 (pane hidden): key -> the pane drawn with the highlighted row's facts."""
+    table = pilot.app.screen.query_one(PagedTable)
+    pane = pilot.app.screen.query_one(DetailPane)
+    body = pane.query_one("#detail-body", Static)
+    times = []
+    for _ in range(count):
+        table.action_cursor_down()
+        await rest(pilot)
+        row = table.row_at(table.cursor)
+        assert row is not None
+        key = str(row[1])
+
+        def shown() -> bool:
+            return pane.display and key in str(body.render())
+
+        times.append(await timed_key(pilot, "d", shown))
+        print(f"detail {len(times)}: {times[-1]:.1f} ms", file=sys.stderr, flush=True)
+        await rest(pilot)
+        await timed_key(pilot, "d", lambda: not pane.display)
+        await rest(pilot)
+    return summarise(times).as_dict()
+
+
+async def measure(url: str, count: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    app = ProdOpsApp(url, workspace="bench", actor="bench", sync_interval=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.switch_mode("backlog")
+        table = app.screen.query_one(PagedTable)
+        await until(lambda: table.loaded, timeout=60)
+        await rest(pilot)
+        out["issues"] = table.total
+        out["accept_key_ms"] = await accept_keys(pilot, count)
+    app = ProdOpsApp(url, workspace="bench", actor="bench", sync_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("backlog")
+        table = app.screen.query_one(PagedTable)
+        await until(lambda: table.loaded, timeout=60)
+        await rest(pilot)
+        started = time.perf_counter()
+        await repaint(pilot)
+        out["repaint_floor_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        out["open_detail_ms"] = await open_detail(pilot, count)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="large")
+    parser.add_argument("--db", type=Path, help="a workspace file to copy instead of --size")
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    source = args.db or ensure_workspace(args.size)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "workspace.db"
+        shutil.copyfile(source, copy)
+        result = asyncio.run(measure(sqlite_url(copy), args.count))
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
