@@ -74,7 +74,7 @@ async def open_detail(pilot: Pilot[None], count: int) -> dict[str, Any]:
         assert row is not None
         key = str(row[1])
 
-        def shown() -> bool:
+        def shown(key: str = key) -> bool:
             return pane.display and key in str(body.render())
 
         times.append(await timed_key(pilot, "d", shown))

@@ -101,7 +101,7 @@ class BacklogScreen(ListScreen):
         """Issue id -> queued / pushed / conflict / rejected: its latest edit's state."""
         self.marked: dict[str, Target] = {}
         """Issue key -> the marked issue, in marking order."""
-        self.flow = TriageFlow(self, workspace, self.decided)
+        self.flow = TriageFlow(self, workspace, self.decided, patch=self.repaint_decided)
         self._fetched: set[str] = set()
         """Issues whose comments were asked of Jira since the screen opened."""
 
@@ -184,8 +184,8 @@ class BacklogScreen(ListScreen):
         self.status.noun = f"issues · {len(self.marked)} marked" if self.marked else "issues"
         self.table.repaint()
 
-    def decided(self, targets: list[Target], changes: Sequence["Change"]) -> None:
-        """Repaint the changed rows from the local change at once; marks of them go."""
+    def repaint_decided(self, targets: list[Target], changes: Sequence["Change"]) -> None:
+        """Show a decision's changes in its rows at once, before the store is read again."""
         seq_of = {t.key: t.seq for t in targets}
         cells: dict[int, dict[str, Any]] = {}
         for change in changes:
@@ -193,9 +193,12 @@ class BacklogScreen(ListScreen):
                 shown = change.new
                 shown = ", ".join(map(str, shown)) if isinstance(shown, list) else shown
                 cells.setdefault(seq_of[change.key], {})[change.field] = shown
+        self.table.patch_rows(cells)
+
+    def decided(self, targets: list[Target]) -> None:
+        """The decided rows are read again; marks of them go."""
         for target in targets:
             self.marked.pop(target.key, None)
-        self.table.patch_rows(cells)
         self._show_marks()
         if targets:
             self.table.refresh_rows([t.seq for t in targets])

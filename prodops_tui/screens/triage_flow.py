@@ -46,19 +46,28 @@ class Target:
     summary: str = ""
 
 
-Done = Callable[[list[Target], Sequence["Change"]], None]
-"""Told which issues a decision (or undo) changed and how, on the UI thread."""
+Done = Callable[[list[Target]], None]
+"""Told which issues a decision (or undo) changed, on the UI thread."""
+Patch = Callable[[list[Target], Sequence["Change"]], None]
+"""Told how they changed (to repaint rows before the store is read again)."""
 
 
 class TriageFlow:
     """Dialogs and writes of the triage keys for one screen."""
 
     def __init__(
-        self, screen: Screen[Any], workspace: Workspace, done: Done, session: str | None = None
+        self,
+        screen: Screen[Any],
+        workspace: Workspace,
+        done: Done,
+        session: str | None = None,
+        *,
+        patch: Patch | None = None,
     ) -> None:
         self.screen = screen
         self.workspace = workspace
         self.done = done
+        self.patch = patch
         self.session = session
         self._index: IssueIndex | None = None
         self.seen: dict[str, int] = {}
@@ -169,7 +178,9 @@ class TriageFlow:
 
     def _written(self, targets: list[Target], changes: Sequence["Change"] = ()) -> None:
         """Rows repaint from the local change now; lists elsewhere reload right after."""
-        self.done(targets, changes)
+        if self.patch is not None:
+            self.patch(targets, changes)
+        self.done(targets)
         self.screen.set_timer(0.05, self._publish)
 
     def _publish(self) -> None:
