@@ -137,9 +137,6 @@ def _sqlite_pragmas(read_only: bool) -> Any:
     return on_connect
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def preflight_sqlite(path: Path, *, read_only: bool, create: bool) -> None:
     """Refuse, before touching anything, a path SQLite must not or cannot use."""
     fstype = network_filesystem(path.parent if not path.exists() else path)
@@ -159,15 +156,29 @@ def preflight_sqlite(path: Path, *, read_only: bool, create: bool) -> None:
 
 
 def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, asking SQLite itself (read-only).
+
+    Never through a plain open()/close() of our own: closing any descriptor of the file drops
+    every POSIX lock this process holds on it, including those of the workspace's open SQLite
+    connections; another process then believes it is the last user, deletes the -wal and -shm,
+    and this process's next write fails with "disk I/O error" or is lost."""
     if not path.is_file():
         raise StoreError(f"{path} is not a file")
+    if path.stat().st_size == 0:
+        return
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if head and head != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a prodops workspace (not a SQLite database, or corrupt)")
+        flag = "mode=ro" if path.with_name(path.name + "-wal").exists() else "immutable=1"
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?{flag}", uri=True, timeout=5)
+        try:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise StoreError(
+                f"{path} is not a prodops workspace (not a SQLite database, or corrupt)"
+            ) from None
+        raise StoreError(f"cannot read {path}: {exc}") from None
 
 
 def _make_directory(directory: Path) -> None:
