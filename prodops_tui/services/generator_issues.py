@@ -169,6 +169,8 @@ def _issue_row(
         "version": 1,
         "triage_state": str(triage),
         "snoozed_until": utc(now + rng.randint(3, 21) * DAY) if triage == "snoozed" else None,
+        "duplicate_of": "",
+        "transitions": [],
         **_UNSCORED,
     }
 
