@@ -2,7 +2,9 @@
 batch, then writes through services.triage in a worker and tells the screen which rows changed.
 Backlog uses it; a triage session can too."""
 
+import asyncio
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,10 @@ KINDS = (
     *("accept", "duplicate", "decline", "snooze", "priority", "labels", "assignee"),
     *("transition", "comment", "score"),
 )
+
+
+POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="triage")
+"""Threads for triage reads and writes, apart from the app's default executor."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,13 @@ class TriageFlow:
             self._write(targets, action)
 
     def _run(self, job: Callable[[], None], group: str) -> None:
-        self.screen.run_worker(job, thread=True, group=group, exit_on_error=False)
+        """Run `job` off the UI thread on the triage pool: the default executor (6 threads on
+        2 cores) is often full of long list reads, and a decision must not queue behind them."""
+
+        async def in_pool() -> None:
+            await asyncio.get_running_loop().run_in_executor(POOL, job)
+
+        self.screen.run_worker(in_pool(), group=group, exit_on_error=False)
 
     def _preview(self, targets: list[Target], action: "Action") -> None:
         def job() -> None:

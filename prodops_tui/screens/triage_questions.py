@@ -96,7 +96,7 @@ def _ask_remote(flow: "TriageFlow", kind: str, targets: list["Target"]) -> None:
         except Exception as error:  # a failed Jira read: one line, the key does nothing
             flow.tell(f"{first.key}: {error}", error=True)
 
-    flow.screen.run_worker(job, thread=True, group="triage-ask", exit_on_error=False)
+    flow._run(job, "triage-ask")  # noqa: SLF001  (the flow's own pool)
 
 
 def _people(flow: "TriageFlow", target: "Target") -> dict[str, str]:
