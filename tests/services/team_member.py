@@ -26,10 +26,10 @@ def decide(store: Store, actor: str, count: int, issues: int) -> dict[str, objec
 
 
 def lease(store: Store, owner: str) -> dict[str, object]:
-    """Lease and finish outbox rows until none is due for a second."""
+    """Lease and finish outbox rows until none is due for three seconds."""
     leased: list[str] = []
     idle_since = time.monotonic()
-    while time.monotonic() - idle_since < 1.0:
+    while time.monotonic() - idle_since < 3.0:  # a loaded box: others may hold the rest
         rows = store.lease_outbox(owner, limit=20, lease_seconds=300)
         if rows:
             idle_since = time.monotonic()

@@ -101,7 +101,7 @@ def run_members(args: list[list[str]]) -> list[dict[str, Any]]:
     ]
     results = []
     for proc in procs:
-        out, err = proc.communicate(timeout=300)
+        out, err = proc.communicate(timeout=900)
         assert proc.returncode == 0, err[-2000:]
         results.append(json.loads(out.strip().splitlines()[-1]))
     return results
