@@ -13,7 +13,7 @@ EXPECTED = {
     "home": ("Untriaged", "225", "New feedback", "Stale sources", "Next renewals", "Amplitude"),
     "backlog": ("Key", "Summary", "Status", "Updated", "PROD-1 ", "Improve export", "300 issues"),
     "inbox": ("Subject", "Requester", "Trouble with", "Requester 1 ", "80 new feedback"),
-    "calendar": ("Name", "Status", "Start", "Experiment ab 1", "running", "4 experiments"),
+    "calendar": ("Calendar · by surface", "4 experiments", "Experiment ab", "n New"),
     "tools": ("Name", "Renewal", "Amplitude", "2025-03-22", "Monthly 1,000", "4 tools"),
 }
 ALWAYS = ("? Keys", "^q Quit", "jira 5m ago")
@@ -28,7 +28,7 @@ async def test_every_screen_is_usable_at_80x24(workspace_url: str, make_app: App
             text = screen_text(app)
             for fragment in (*wanted, *ALWAYS):
                 assert fragment in text, (mode, fragment)
-            if mode == "home":
+            if mode in ("home", "calendar"):  # no list table (the calendar is a timeline)
                 continue
             table = app.screen.query_one(PagedTable)
             flex = [
