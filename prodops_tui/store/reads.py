@@ -205,9 +205,9 @@ class Reader:
         """Close every connection; reads running now close theirs when done, later reads open
         new ones."""
         with self._lock:
-            connections, self._open, self._idle = self._open, [], []
-        for connection in connections:
-            connection.close()
+            idle, self._open, self._idle = self._idle, [], []
+        for connection in idle:  # one in use now is closed by its read (`_release`): closing
+            connection.close()  # it under a running query crashes the sqlite3 module
 
     def _normalised(self, q: ListQuery, rows: list[Any]) -> list[Row]:
         normalise = _normaliser(q)
