@@ -56,9 +56,11 @@ class CalendarEditing(Screen[None]):
         """The lines as last grouped, before the moving plan's changes."""
         self.moving: Plan | None = None
         """The plan being moved (its new dates), until Enter saves or Escape drops it."""
+        self.select_after_load = ""
+        """The plan to select once loaded: a later reload (a change elsewhere) must not drop it."""
 
     @work(thread=True, exclusive=True, group="calendar-load")
-    def load(self, select: str = "") -> None:
+    def load(self) -> None:
         from prodops_tui.services import calendar_data
 
         activity = self.workspace.activity
@@ -68,19 +70,20 @@ class CalendarEditing(Screen[None]):
         except calendar_data.FAILURES as error:
             self.app.call_from_thread(self._fail, error)
             return
-        self.app.call_from_thread(self._loaded, data, select)
+        self.app.call_from_thread(self._loaded, data)
 
     def _fail(self, error: Exception) -> None:
         self.notify(safe_text(str(error).splitlines()[0]).plain, severity="error", markup=False)
 
-    def _loaded(self, data: "CalendarData", select: str) -> None:
+    def _loaded(self, data: "CalendarData") -> None:
         self.rows = {str(row["id"]): row for row in data.rows}
         self.plans = data.plans
         self.conflicts = data.conflicts
         self.overlay_lines = overlay_lines(data.renewals, data.sessions)
         self.redraw()
-        if select:
-            self.timeline.select_id(select)
+        if self.select_after_load:
+            self.timeline.select_id(self.select_after_load)
+            self.select_after_load = ""
 
     def current_conflicts(self) -> list[Conflict]:
         """The conflicts with the moving plan at its new dates, or the saved ones."""
@@ -176,7 +179,8 @@ class CalendarEditing(Screen[None]):
         count = len(saved.conflicts)
         note = f"{verb}: {count} conflict(s), c shows why" if count else f"{verb}: no conflicts"
         self.notify(note, severity="warning" if count else "information")
-        self.load(saved.id)
+        self.select_after_load = saved.id
+        self.load()
         if self.workspace.activity is not None:
             self.workspace.activity.changed.publish(DATA)
 
