@@ -85,7 +85,7 @@ def render_context(context: "IssueContext") -> Content:
         arr = f" · ARR {f.arr:,.0f}" if f.arr else ""
         who = f"{f.requester} · {f.org}{arr}" if f.org else f.requester
         lines.append(_line(("!" * f.importance).ljust(3), safe_text(who).stylize("bold")))
-        lines.append(_line("  “", f.quote, "”"))
+        lines.append(_line("  “", f.text, "”"))
     lines.append(_heading(f"Experiments ({len(context.experiments)})"))
     lines += [
         _line(e.name, (f"  {e.status}  {e.result}", "$text-muted")) for e in context.experiments

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.services.evidence import Evidence, strongest_evidence
 from prodops_tui.store.store import Store, StoreError
 
 __all__ = ["IssueContext", "issue_context"]
@@ -21,15 +22,6 @@ class CommentLine:
     when: str
     author: str
     body: str
-
-
-@dataclass(frozen=True)
-class FeedbackLine:
-    quote: str
-    importance: int
-    requester: str
-    org: str
-    arr: float
 
 
 @dataclass(frozen=True)
@@ -54,7 +46,7 @@ class IssueContext:
     key: str
     comments: list[CommentLine] = field(default_factory=list)
     comments_note: str = ""
-    feedback: list[FeedbackLine] = field(default_factory=list)
+    feedback: list[Evidence] = field(default_factory=list)
     experiments: list[ExperimentLine] = field(default_factory=list)
     decisions: list[DecisionLine] = field(default_factory=list)
 
@@ -75,7 +67,7 @@ def issue_context(store: Store, issue_id: str) -> IssueContext:
             raise StoreError(f"no issue {issue_id} in the workspace")
         context = IssueContext(issue_id, row.key)
         context.comments = _comments(conn, issue_id)
-        context.feedback = _feedback(conn, issue_id)
+        context.feedback = strongest_evidence(conn, issue_id, SHOWN)
         context.experiments = _experiments(conn, row.key, list(row.labels or []))
         context.decisions = _decisions(conn, issue_id)
     return context
@@ -97,38 +89,6 @@ def _comments(conn: Connection, issue_id: str) -> list[CommentLine]:
         )
         for c in conn.execute(query)
     ][::-1]
-
-
-def _feedback(conn: Connection, issue_id: str) -> list[FeedbackLine]:
-    evidence = SQLModel.metadata.tables["evidence"]
-    feedback = SQLModel.metadata.tables["feedback"]
-    org = SQLModel.metadata.tables["org"]
-    query = (
-        select(
-            evidence.c.quote,
-            evidence.c.importance,
-            feedback.c.subject,
-            feedback.c.requester,
-            feedback.c.requester_email,
-            org.c.name,
-            org.c.arr,
-        )
-        .select_from(evidence.join(feedback, feedback.c.id == evidence.c.feedback_id))
-        .outerjoin(org, org.c.id == feedback.c.org_id)
-        .where(evidence.c.issue_id == issue_id)
-        .order_by(evidence.c.importance.desc(), org.c.arr.desc(), evidence.c.id)
-        .limit(SHOWN)
-    )
-    return [
-        FeedbackLine(
-            quote or subject or "",
-            int(importance or 1),
-            requester or email or "",
-            name or "",
-            float(arr or 0.0),
-        )
-        for quote, importance, subject, requester, email, name, arr in conn.execute(query)
-    ]
 
 
 def _experiments(conn: Connection, key: str, labels: list[str]) -> list[ExperimentLine]:

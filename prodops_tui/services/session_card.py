@@ -3,26 +3,17 @@ the strongest evidence for it."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.services.evidence import Evidence, strongest_evidence
 from prodops_tui.services.session_summary import SessionDecision, session_decisions
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.store import Store
 
 EXCERPT = 480
 """Characters of the description on the card."""
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One piece of evidence: what the customer said, how much it matters, who said it."""
-
-    text: str
-    importance: int
-    requester: str
-    org: str
 
 
 @dataclass(frozen=True)
@@ -41,7 +32,7 @@ class Card:
     labels: tuple[str, ...]
     excerpt: str
     evidence: int
-    quotes: tuple[Quote, ...]
+    quotes: tuple[Evidence, ...]
     deleted: bool
     version: int = 0
     """The issue's local version when read: a decision on it is refused if it moved since."""
@@ -57,7 +48,7 @@ def read_card(store: Store, issue_id: str, quotes: int = 3) -> Card:
             raise StoreError(f"no issue {issue_id} in the workspace")
         count = select(func.count()).where(evidence.c.issue_id == issue_id)
         total = int(conn.execute(count).scalar_one())
-        strongest = _quotes(conn, issue_id, quotes)
+        strongest = tuple(strongest_evidence(conn, issue_id, quotes))
     description = " ".join(str(row["description_md"] or "").split())
     excerpt = description if len(description) <= EXCERPT else description[: EXCERPT - 1] + "…"
     return Card(
@@ -76,31 +67,6 @@ def read_card(store: Store, issue_id: str, quotes: int = 3) -> Card:
         quotes=strongest,
         deleted=bool(row["deleted"]),
         version=int(row["version"]),
-    )
-
-
-def _quotes(conn: Connection, issue_id: str, limit: int) -> tuple[Quote, ...]:
-    """The most important evidence first (newest among equals): the quote, else the subject."""
-    evidence = SQLModel.metadata.tables["evidence"]
-    feedback = SQLModel.metadata.tables["feedback"]
-    org = SQLModel.metadata.tables["org"]
-    query = (
-        select(
-            evidence.c.quote,
-            feedback.c.subject,
-            evidence.c.importance,
-            feedback.c.requester,
-            org.c.name,
-        )
-        .join(feedback, feedback.c.id == evidence.c.feedback_id)
-        .outerjoin(org, org.c.id == feedback.c.org_id)
-        .where(evidence.c.issue_id == issue_id)
-        .order_by(evidence.c.importance.desc(), evidence.c.id.desc())
-        .limit(limit)
-    )
-    return tuple(
-        Quote(quote or subject or "", int(importance or 1), requester or "", org_name or "")
-        for quote, subject, importance, requester, org_name in conn.execute(query)
     )
 
 
