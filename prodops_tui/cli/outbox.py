@@ -1,5 +1,6 @@
 """`prodops outbox [list|retry ID|discard ID]`: see and resolve edits on their way out."""
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import click
@@ -46,7 +47,8 @@ def list_edits(options: "Options", everything: bool = False) -> None:
         click.echo(f"{line}  {error}" if error else line)
 
 
-def _resolve(options: "Options", edit_id: str, action: str) -> None:
+def _resolve(options: "Options", edit_id: str, action: str) -> list[str]:
+    """Resolve the edit; a discard then re-reads its item from the service (problems returned)."""
     from prodops_tui.services.push import resolve_conflict
 
     store = open_store(options)
@@ -54,8 +56,18 @@ def _resolve(options: "Options", edit_id: str, action: str) -> None:
         resolve_conflict(
             store, _full_id(store, edit_id), "reapply" if action == "retry" else "discard"
         )
+        return asyncio.run(_restore(store)) if action == "discard" else []
     finally:
         store.close()
+
+
+async def _restore(store: "Store") -> list[str]:
+    from prodops_tui.cli.sync import Secrets, connections, opened
+    from prodops_tui.services.restore import restore_remote
+
+    secrets = Secrets()
+    async with opened(connections(store), secrets, secrets.saver) as (found, _):
+        return await restore_remote(store, found)
 
 
 def _full_id(store: "Store", prefix: str) -> str:
@@ -83,6 +95,11 @@ def retry_edit(options: "Options", edit_id: str) -> None:
 @click.argument("edit_id")
 @click.pass_obj
 def discard_edit(options: "Options", edit_id: str) -> None:
-    """Drop a conflicted edit; the service keeps its version."""
-    _resolve(options, edit_id, "discard")
-    click.echo("discarded")
+    """Drop a conflicted edit; the item shows the service's version again."""
+    problems = _resolve(options, edit_id, "discard")
+    for line in problems:
+        click.echo(f"  {line}")
+    if problems:
+        click.echo("discarded; the service's values come back with the next `prodops push`")
+    else:
+        click.echo("discarded; the item shows the service's values again")

@@ -11,7 +11,7 @@ from prodops_tui.connectors.http import HttpCore, RateBudget
 from prodops_tui.connectors.jira_bulk import apply_bulk
 from prodops_tui.connectors.jira_links import LINK_OPS, apply_link
 from prodops_tui.connectors.jira_map import bad, field, person_row
-from prodops_tui.connectors.jira_pull import Scope, live_ids, pull_issues
+from prodops_tui.connectors.jira_pull import Scope, fetch, live_ids, pull_issues
 
 __all__ = ["POINTS_NAMES", "JiraConnector", "jira_budgets"]
 
@@ -73,6 +73,11 @@ class JiraConnector:
     async def live_ids(self) -> set[str]:
         """Ids of every issue in scope; local issues missing here were deleted remotely."""
         return await live_ids(self.http, await self.scope())
+
+    async def reread(self, ids: Sequence[str]) -> Page:
+        """The issues' current rows (bulk fetch); ids the site no longer has are `deleted_ids`."""
+        numbers = [jira_edits.remote_number(item) for item in ids]
+        return await fetch(self.http, await self.scope(), numbers)
 
     async def apply(self, edit: Edit) -> Applied:
         if edit.op in ("bulk_fields", "bulk_transition"):

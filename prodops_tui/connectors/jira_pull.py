@@ -89,6 +89,17 @@ async def _fetch(
     return rows, gone
 
 
+async def fetch(http: HttpCore, scope: Scope, numbers: Sequence[str]) -> Page:
+    """The current rows of some issues, fetched now, in chunks of FETCH_CHUNK."""
+    rows: list[dict[str, Any]] = []
+    gone: tuple[str, ...] = ()
+    for start in range(0, len(numbers), FETCH_CHUNK):
+        found, missing = await _fetch(http, scope, numbers[start : start + FETCH_CHUNK])
+        rows += found
+        gone += missing
+    return Page("issue", rows, "", deleted_ids=gone)
+
+
 async def _chunks(http: HttpCore, jql: str) -> AsyncIterator[list[str]]:
     async for ids in id_pages(http, jql):
         for start in range(0, len(ids), FETCH_CHUNK):

@@ -1,6 +1,6 @@
 """Zendesk Support: tickets, users, organizations and satisfaction ratings in; tag edits out."""
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 from prodops_tui.connectors import zendesk_map as zmap
@@ -187,6 +187,21 @@ class ZendeskConnector:
             if not meta.get("has_more"):
                 return found
             params["page[after]"] = field(meta, "after_cursor", str)
+
+    async def reread(self, ids: Sequence[str]) -> Page:
+        """The tickets' current rows (`show_many`, 100 at a time); missing ones are
+        `deleted_ids`. Requester names come from this run's people cache (may be blank)."""
+        prefix = zmap.ticket_key(self.sub, 0)[:-1]
+        tails = (item.removeprefix(prefix) for item in ids if item.startswith(prefix))
+        numbers = [int(tail) for tail in tails if tail.isdigit()]
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(numbers), 100):
+            chunk = ",".join(str(n) for n in numbers[start : start + 100])
+            body = await self.http.get_json("/api/v2/tickets/show_many", params={"ids": chunk})
+            rows += [self._ticket(raw) for raw in field(body, "tickets", list)]
+        found = {row["id"] for row in rows}
+        gone = tuple(zmap.ticket_key(self.sub, n) for n in numbers)
+        return Page("feedback", rows, "", deleted_ids=tuple(k for k in gone if k not in found))
 
     async def apply(self, edit: Edit) -> Applied:
         if edit.op != "tags":

@@ -106,16 +106,30 @@ class ConflictsDialog(ModalScreen[None]):
 
     @work(thread=True, group="conflicts-resolve")
     def resolve(self, edit_id: str, action: str) -> None:
+        """Resolve the edit; a discard then re-reads its item from the service."""
+        import asyncio
+
+        from prodops_tui.services.background import restore_discarded
         from prodops_tui.services.push import resolve_conflict
 
+        store = self.activity.store()
         try:
-            resolve_conflict(
-                self.activity.store(), edit_id, "reapply" if action == "reapply" else "discard"
-            )
+            resolve_conflict(store, edit_id, "reapply" if action == "reapply" else "discard")
+            problems = asyncio.run(restore_discarded(store)) if action == "discard" else []
         except StoreError as error:
             self.app.call_from_thread(self._fail, error)
             return
-        done = "re-applied: it goes out with the next push" if action == "reapply" else "discarded"
-        self.app.call_from_thread(self.notify, f"Edit {done}")
-        self.app.call_from_thread(self.activity.changed.publish, DATA)
-        self.app.call_from_thread(self.load)
+        self.app.call_from_thread(self._resolved, action, problems)
+
+    def _resolved(self, action: str, problems: list[str]) -> None:
+        if action == "reapply":
+            self.notify("Edit re-applied: it goes out with the next push")
+        elif problems:
+            line = (
+                f"Edit discarded; the service's value comes back with the next push: {problems[0]}"
+            )
+            self.notify(safe_text(line).plain, severity="warning", markup=False)
+        else:
+            self.notify("Edit discarded: the service's value is shown again")
+        self.activity.changed.publish(DATA)
+        self.load()

@@ -15,11 +15,12 @@ from sqlmodel import SQLModel
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.services.push import PushReport, owner, push
 from prodops_tui.services.registry import ServiceConnector, open_connector
+from prodops_tui.services.restore import restore_remote
 from prodops_tui.services.seats import refresh_people
 from prodops_tui.services.sync import SyncReport, sync_connection
 from prodops_tui.store.store import Store
 
-__all__ = ["Cycle", "Secrets", "Status", "owner", "run_cycle"]
+__all__ = ["Cycle", "Secrets", "Status", "owner", "restore_discarded", "run_cycle"]
 
 Status = Callable[[str, str, str], None]
 """status(connection kind, "syncing" | "done" | "error", one-line error)."""
@@ -135,3 +136,12 @@ async def run_cycle(
         if found:
             cycle.pushed = await push(store, found, owner=owner())
     return cycle
+
+
+async def restore_discarded(store: Store, secrets: Secrets | None = None, **http: Any) -> list[str]:
+    """Give items of discarded edits the service's values now (services/restore.py); one line
+    per connection that could not be read (its items wait for the next push)."""
+    cycle = Cycle()
+    async with _opened(connection_rows(store), secrets or Secrets(), cycle, **http) as found:
+        problems = await restore_remote(store, found)
+    return problems

@@ -16,7 +16,9 @@ from prodops_tui.connectors.base import Applied, Edit
 from prodops_tui.connectors.errors import AuthError, Conflict, ConnectorError, NotFound, Rejected
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import OutboxState
+from prodops_tui.services.edited_columns import connection_for
 from prodops_tui.services.new_issue import adopt_created
+from prodops_tui.services.restore import mark_restore, restore_remote
 from prodops_tui.store import outbox as outbox_rows
 from prodops_tui.store.store import Store, StoreError
 
@@ -57,17 +59,13 @@ class PushReport:
         return not (self.conflicts or self.rejected or self.retrying or self.paused)
 
 
-def connection_for(target: str, connection_ids: Any) -> str | None:
-    """The connection an item id belongs to (`jira:acme:10001` -> `jira:acme`)."""
-    matches = [c for c in connection_ids if target == c or target.startswith(f"{c}:")]
-    return max(matches, key=len) if matches else None
-
-
 async def push(
     store: Store, connectors: Mapping[str, Writer], *, owner: str, limit: int = 100
 ) -> PushReport:
-    """Send up to `limit` due edits; each ends done, conflict, rejected or rescheduled."""
+    """Send up to `limit` due edits; each ends done, conflict, rejected or rescheduled. Items
+    of edits discarded earlier get the service's values back first (services/restore.py)."""
     report = PushReport()
+    report.errors += await restore_remote(store, connectors)
     await asyncio.to_thread(release_dead_leases, store)
     seen: set[str] = set()
     while len(seen) < limit:
@@ -188,7 +186,8 @@ def _record_done(store: Store, edit: Edit, applied: Applied) -> None:
 def resolve_conflict(
     store: Store, outbox_id: str, action: Literal["reapply", "discard"], *, base_version: str = ""
 ) -> None:
-    """Re-apply a conflicted edit on the current remote version, or discard it.
+    """Re-apply a conflicted edit on the current remote version, or discard it (its item is
+    marked to get the service's values back: `restore_remote`).
 
     `reapply` re-bases on `base_version`, else on the remote version seen at the conflict.
     """
@@ -202,6 +201,7 @@ def resolve_conflict(
         values: dict[str, Any]
         if action == "discard":
             values = {"state": OutboxState.REJECTED.value, "error": "discarded after a conflict"}
+            mark_restore(store, conn, dict(row))
         else:
             values = _reapplied(dict(row), base_version)
         conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))

@@ -6,7 +6,7 @@ with a pending or inflight outbox edit are not overwritten, and local-only field
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +21,8 @@ from sqlmodel import SQLModel
 from prodops_tui.connectors.base import Page
 from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
-from prodops_tui.models.enums import FeedbackState, OutboxState
+from prodops_tui.models.enums import FeedbackState
+from prodops_tui.services.edited_columns import pending_columns
 from prodops_tui.services.experiments import refresh_conflicts
 from prodops_tui.services.scoring import rescore_in, rescore_usage
 from prodops_tui.services.sync_lock import SyncLock
@@ -42,21 +43,6 @@ LOCAL_ONLY: dict[str, frozenset[str]] = {
     "feedback": frozenset({"seq", "version", "state", "snoozed_until"}),
 }
 """Ours, not the service's: a page never writes these."""
-
-EDITED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "priority": ("priority",),
-    "labels": ("labels",),
-    "assignee": ("assignee",),
-    "transition": ("status", "status_category"),
-    "bulk_transition": ("status", "status_category"),
-    "tags": ("tags",),
-}
-"""The local columns an outbox op changes (`fields`/`bulk_fields` name theirs in the payload)."""
-
-_FIELD_COLUMNS = {
-    "description": ("description_md", "description_adf"),
-    "story_points": ("estimate",),
-}
 
 
 class Connector(Protocol):
@@ -210,7 +196,7 @@ def _commit_page(
     """Write one page and its cursor in one transaction; (rows written, rows marked deleted)."""
     rows = _without_local_fields(page.table, page.rows)
     if page.table in ("issue", "feedback"):
-        rows = _without_edited_fields(rows, _pending_columns(store))
+        rows = _without_edited_fields(rows, pending_columns(store))
     with store.write() as conn:
         if page.table == "feedback":
             _ensure_orgs(conn, store.dialect, {r["org_id"] for r in rows if r.get("org_id")})
@@ -230,34 +216,6 @@ def _save_state_in(store: Store, conn: Connection, state: dict[str, Any]) -> Non
 def _without_local_fields(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     local = LOCAL_ONLY.get(table, frozenset({"seq"}))
     return [{k: v for k, v in row.items() if k not in local} for row in rows]
-
-
-def _pending_columns(store: Store) -> dict[str, set[str]]:
-    """Columns with an unsent local edit, per item id."""
-    outbox = SQLModel.metadata.tables["outbox"]
-    live = [OutboxState.PENDING.value, OutboxState.INFLIGHT.value]
-    query = select(outbox.c.target, outbox.c.op, outbox.c.payload).where(outbox.c.state.in_(live))
-    with store.read() as conn:
-        edits = conn.execute(query).all()
-    columns: dict[str, set[str]] = {}
-    for target, op, payload in edits:
-        for item in _edit_targets(target, payload):
-            columns.setdefault(item, set()).update(_edit_columns(op, payload))
-    return columns
-
-
-def _edit_targets(target: str, payload: Any) -> list[str]:
-    targets = payload.get("targets") if isinstance(payload, dict) else None
-    extra = [str(t) for t in targets] if isinstance(targets, list) else []
-    return [target, *extra]
-
-
-def _edit_columns(op: str, payload: Any) -> Iterator[str]:
-    yield from EDITED_COLUMNS.get(op, ())
-    fields = payload.get("fields") if isinstance(payload, dict) else None
-    if op in ("fields", "bulk_fields") and isinstance(fields, dict):
-        for name in fields:
-            yield from _FIELD_COLUMNS.get(str(name), (str(name),))
 
 
 def _without_edited_fields(

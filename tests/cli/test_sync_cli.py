@@ -113,8 +113,10 @@ def test_push_and_outbox_resolution(fakes: RunningFakes) -> None:
     assert jira.data.find(key)["fields"]["priority"]["name"] == "Lowest"
     third = _enqueue(issue_id, "Low", updated)
     run("push")
+    assert scalar("SELECT priority FROM issue WHERE id = :i", i=issue_id) == "Low"
     discarded = run("outbox", "discard", third)
-    assert discarded.exit_code == 0 and "discarded" in discarded.output
+    assert discarded.exit_code == 0 and "shows the service's values again" in discarded.output
+    assert scalar("SELECT priority FROM issue WHERE id = :i", i=issue_id) == "Lowest"
     listing = run("outbox", "list").output
     assert third in listing and "discarded after a conflict" in listing
 
@@ -134,7 +136,10 @@ def _first_issue() -> tuple[str, str, datetime]:
 def _enqueue(issue_id: str, priority: str, base: datetime) -> str:
     store = workspace()
     try:
-        with store.write() as conn:
+        with store.write() as conn:  # the local change and its outbox row, as an edit does
+            conn.execute(
+                text("UPDATE issue SET priority = :p WHERE id = :i"), {"p": priority, "i": issue_id}
+            )
             return store.enqueue(
                 conn,
                 target=issue_id,

@@ -125,9 +125,10 @@ async def test_a_remote_change_becomes_a_conflict_to_discard(
     app = app_for(url)
     async with app.run_test(size=SIZE) as pilot:
         _, key, before = await open_backlog(pilot)
-        await choose_priority(pilot, "Lowest" if before != "Lowest" else "Highest")
+        ours, theirs = [p for p in ("Lowest", "Highest", "Medium") if p != before][:2]
+        await choose_priority(pilot, ours)
         await until(pilot, lambda: "queued" in cursor_line(app))
-        fakes.apps["jira"].state.touch(key, summary="Changed by someone else")
+        fakes.apps["jira"].state.touch(key, summary="Changed by someone else", priority=theirs)
         await pilot.press("ctrl+u")
         await until(pilot, lambda: "conflict" in cursor_line(app))
         assert "1 conflicts" in status_line(app)
@@ -143,6 +144,8 @@ async def test_a_remote_change_becomes_a_conflict_to_discard(
         await until(pilot, lambda: rows(url, "SELECT state FROM outbox")[0][0] == "rejected")
         await until(pilot, lambda: options.option_count == 0)
         assert rows(url, "SELECT error FROM outbox")[0][0] == "discarded after a conflict"
+        await pilot.press("escape")
+        await until(pilot, lambda: theirs in cursor_line(app) and ours not in cursor_line(app))
 
 
 async def test_ctrl_r_syncs_and_the_status_bar_shows_it(demo: tuple[str, RunningFakes]) -> None:
