@@ -2,7 +2,7 @@
 summary; also the helpers other headless commands share (connections, secrets, connectors)."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -11,6 +11,8 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from prodops_tui.services.secrets import Secrets as StoredSecrets
 
 if TYPE_CHECKING:
     from prodops_tui.cli import Options
@@ -48,15 +50,11 @@ def connections(store: "Store", sources: Sequence[str] = ()) -> list[dict[str, A
     return [r for r in rows if not sources or r["kind"] in sources or r["id"] in sources]
 
 
-class Secrets:
+class Secrets(StoredSecrets):
     """Secrets of connection rows from the credential store; asks for the encrypted file's
     passphrase once, on the terminal, before anything else runs."""
 
-    def __init__(self) -> None:
-        self.passphrase: str | None = None
-        self.stores: dict[str, str] = {}
-
-    def __call__(self, connection: dict[str, Any]) -> str | None:
+    def __call__(self, connection: Mapping[str, Any]) -> str | None:
         from prodops_tui.credentials import CredentialError, PassphraseNeeded, env_var, resolve
 
         conn_id = str(connection["id"])
@@ -74,21 +72,6 @@ class Secrets:
         self.stores[conn_id] = secret.store
         return secret.value
 
-    def saver(self, connection: dict[str, Any]) -> Callable[[str], None] | None:
-        """Where a refreshed OAuth grant goes: back to the store the secret came from."""
-        from prodops_tui.credentials import store_secret
-
-        conn_id = str(connection["id"])
-        came_from = self.stores.get(conn_id, "")
-        if came_from in ("", "env"):
-            return None
-
-        def save(value: str) -> None:
-            plaintext = came_from == "plaintext"
-            store_secret(conn_id, value, allow_plaintext=plaintext, passphrase=self.passphrase)
-
-        return save
-
 
 @asynccontextmanager
 async def opened(
@@ -97,8 +80,11 @@ async def opened(
     save_for: SaveFor,
     **http: Any,
 ) -> AsyncIterator[tuple[dict[str, "ServiceConnector"], dict[str, str]]]:
-    """Connectors for the rows that have a secret, and a one-line problem for the rest."""
+    """Connectors for the rows that have a secret, and a one-line problem for the rest. With
+    `Secrets`, a renewed OAuth grant is re-read from the store before refreshing again."""
     from prodops_tui.services.registry import open_connector
+
+    load_for = secret_for.loader if isinstance(secret_for, StoredSecrets) else _no_loader
 
     found: dict[str, ServiceConnector] = {}
     missing: dict[str, str] = {}
@@ -108,9 +94,16 @@ async def opened(
             if secret is None:
                 missing[row["id"]] = f"no credential: run `prodops connect {row['kind']}`"
                 continue
-            context = open_connector(row, secret, save_secret=save_for(row), **http)
+            saving = save_for(row)
+            context = open_connector(
+                row, secret, save_secret=saving, load_secret=load_for(row), **http
+            )
             found[row["id"]] = await stack.enter_async_context(context)
         yield found, missing
+
+
+def _no_loader(row: Mapping[str, Any]) -> None:
+    return None
 
 
 async def sync_all(

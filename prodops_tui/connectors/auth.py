@@ -8,6 +8,7 @@ import inspect
 import json
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,7 @@ class OAuthGrant:
 Refresh = Callable[[OAuthGrant], Awaitable[OAuthGrant]]
 Save = Callable[[OAuthGrant], Awaitable[None] | None]
 Load = Callable[[], OAuthGrant | None]
+Guard = Callable[[], AbstractAsyncContextManager[object]]
 
 
 class RefreshingBearer(httpx.Auth):
@@ -89,9 +91,11 @@ class RefreshingBearer(httpx.Auth):
 
     On expiry (before sending) or a 401 it calls `refresh(grant)`, then `save(new)` before any
     request carries the new token (Zendesk deletes the old pair on refresh). Concurrent
-    requests share one refresh. `load`, if given, re-reads the stored grant under the lock so a
-    pair another process already rotated is used instead of refreshing again. A 401 after the
-    refresh raises AuthError(expired=True). Works with httpx.AsyncClient only.
+    requests share one refresh. `guard`, if given, is held around reading, refreshing and saving
+    (a lock shared with other processes); `load`, if given, re-reads the stored grant under it so
+    a pair another process already rotated is used instead of refreshing again (its refresh
+    token is spent). A 401 after the refresh raises AuthError(expired=True). Works with
+    httpx.AsyncClient only.
     """
 
     def __init__(
@@ -101,6 +105,7 @@ class RefreshingBearer(httpx.Auth):
         save: Save,
         *,
         load: Load | None = None,
+        guard: Guard | None = None,
         service: str = "zendesk",
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -108,6 +113,7 @@ class RefreshingBearer(httpx.Auth):
         self._refresh = refresh
         self._save = save
         self._load = load
+        self._guard = guard
         self._service = service
         self._clock = clock
         self._lock = asyncio.Lock()
@@ -144,17 +150,22 @@ class RefreshingBearer(httpx.Auth):
         async with self._lock:
             if self.grant.access_token != used.access_token:
                 return self.grant
-            stored = self._load() if self._load is not None else None
-            if stored is not None and stored.access_token != used.access_token:
-                self.grant = stored
-                if not stored.expired(self._clock()):
-                    return stored
-            new = await self._refresh(self.grant)
-            saved: Any = self._save(new)
-            if inspect.isawaitable(saved):
-                await saved
-            self.grant = new
-            return new
+            async with self._guard() if self._guard is not None else nullcontext():
+                return await self._renew_held(used)
+
+    async def _renew_held(self, used: OAuthGrant) -> OAuthGrant:
+        load = self._load
+        stored = await asyncio.to_thread(load) if load is not None else None
+        if stored is not None and stored.access_token != used.access_token:
+            self.grant = stored
+            if not stored.expired(self._clock()):
+                return stored
+        new = await self._refresh(self.grant)
+        saved: Any = self._save(new)
+        if inspect.isawaitable(saved):
+            await saved
+        self.grant = new
+        return new
 
     def _expired(self) -> AuthError:
         name = self._service.capitalize()

@@ -4,7 +4,7 @@ The same code path as `prodops sync` / `prodops push` (sync_connection, push, op
 secrets come from `credentials` without ever asking for a passphrase (the TUI owns the terminal).
 """
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +17,7 @@ from prodops_tui.services.push import PushReport, owner, push
 from prodops_tui.services.registry import ServiceConnector, open_connector
 from prodops_tui.services.restore import restore_remote
 from prodops_tui.services.seats import refresh_people
+from prodops_tui.services.secrets import Secrets
 from prodops_tui.services.sync import SyncReport, sync_connection
 from prodops_tui.store.store import Store
 
@@ -24,44 +25,6 @@ __all__ = ["Cycle", "Secrets", "Status", "owner", "restore_discarded", "run_cycl
 
 Status = Callable[[str, str, str], None]
 """status(connection kind, "syncing" | "done" | "error", one-line error)."""
-SecretFor = Callable[[Mapping[str, Any]], str | None]
-
-
-class Secrets:
-    """Secrets of connection rows from env, keyring or plaintext; the encrypted file needs the
-    CLI (its passphrase is never asked for while the TUI runs)."""
-
-    def __init__(self) -> None:
-        self.stores: dict[str, str] = {}
-
-    def __call__(self, connection: Mapping[str, Any]) -> str | None:
-        from prodops_tui.credentials import PassphraseNeeded, env_var, resolve
-
-        conn_id = str(connection["id"])
-        try:
-            secret = resolve(conn_id, env_name=env_var(str(connection["kind"])))
-        except PassphraseNeeded:
-            raise PermissionError(
-                f"{conn_id}: the credential is in the encrypted file: run `prodops sync`"
-            ) from None
-        if secret is None:
-            return None
-        self.stores[conn_id] = secret.store
-        return secret.value
-
-    def saver(self, connection: Mapping[str, Any]) -> Callable[[str], None] | None:
-        """Where a refreshed OAuth grant goes: back to the store the secret came from."""
-        from prodops_tui.credentials import store_secret
-
-        conn_id = str(connection["id"])
-        came_from = self.stores.get(conn_id, "")
-        if came_from in ("", "env"):
-            return None
-
-        def save(value: str) -> None:
-            store_secret(conn_id, value, allow_plaintext=came_from == "plaintext")
-
-        return save
 
 
 @dataclass
@@ -102,7 +65,10 @@ async def _opened(
             if secret is None:
                 cycle.problems[row["id"]] = f"no credential: run `prodops connect {row['kind']}`"
                 continue
-            context = open_connector(row, secret, save_secret=secrets.saver(row), **http)
+            saving = secrets.saver(row)
+            context = open_connector(
+                row, secret, save_secret=saving, load_secret=secrets.loader(row), **http
+            )
             found[row["id"]] = await stack.enter_async_context(context)
         yield found
 

@@ -125,7 +125,10 @@ async def sync_now(
     if secret is None:
         return SyncNow(error=f"no credential: press c or run `prodops connect {row['kind']}`")
     try:
-        async with open_connector(row, secret, save_secret=secrets.saver(row), **http) as opened:
+        saving, loading = secrets.saver(row), secrets.loader(row)
+        async with open_connector(
+            row, secret, save_secret=saving, load_secret=loading, **http
+        ) as opened:
             report = await sync_connection(store, opened)
             seats = await refresh_people(store, opened) if report.ok else None
     except ConnectorError as exc:

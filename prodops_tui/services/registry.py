@@ -6,13 +6,15 @@ httpx transport for tests and the demo.
 """
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, Protocol
 
 from prodops_tui.connectors.auth import OAuthGrant, RefreshingBearer, basic, bearer
-from prodops_tui.connectors.errors import Rejected
+from prodops_tui.connectors.errors import ConnectorError, Rejected
 from prodops_tui.connectors.http import HttpCore, RateBudget
 from prodops_tui.services.push import Writer
 from prodops_tui.services.sync import Connector
@@ -21,6 +23,9 @@ __all__ = ["KINDS", "ServiceConnector", "env_name", "grant_json", "open_connecto
 
 KINDS = ("jira", "zendesk", "growthbook", "mixpanel")
 SaveSecret = Callable[[str], None]
+LoadSecret = Callable[[], str | None]
+REFRESH_WAIT = 30.0
+"""Seconds a process waits for another one renewing the same sign-in."""
 
 
 class ServiceConnector(Connector, Writer, Protocol):
@@ -41,11 +46,13 @@ async def open_connector(
     secret: str,
     *,
     save_secret: SaveSecret | None = None,
+    load_secret: LoadSecret | None = None,
     transport: Any = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
 ) -> AsyncIterator[ServiceConnector]:
-    """A connector for the row, its HTTP client closed on exit."""
+    """A connector for the row, its HTTP client closed on exit. `save_secret` keeps a renewed
+    OAuth grant; `load_secret` re-reads the stored one (another process may have renewed it)."""
     kind = str(connection["kind"])
     if kind not in KINDS:
         raise Rejected(f"unknown connection kind {kind!r}", service=kind)
@@ -60,7 +67,7 @@ async def open_connector(
     http = HttpCore(
         kind,
         base_url,
-        _auth(connection, secret, helper, save_secret),
+        _auth(connection, secret, helper, (save_secret, load_secret)),
         transport=transport,
         budgets=_budgets(kind, options),
         sleep=sleep,
@@ -82,11 +89,11 @@ def _auth(
     connection: Mapping[str, Any],
     secret: str,
     helper: Callable[[], HttpCore],
-    save: SaveSecret | None,
+    stored: tuple[SaveSecret | None, LoadSecret | None],
 ) -> Any:
     kind, method, account = connection["kind"], _method(connection), connection.get("account")
     if kind == "zendesk" and (method in ("oauth", "client_credentials") or _is_grant(secret)):
-        return _zendesk_oauth(connection, secret, helper, save)
+        return _zendesk_oauth(connection, secret, helper, stored)
     if method in ("oauth", "bearer") or kind == "growthbook":
         return bearer(secret)
     if kind == "zendesk":
@@ -102,13 +109,16 @@ def _zendesk_oauth(
     connection: Mapping[str, Any],
     secret: str,
     helper: Callable[[], HttpCore],
-    save: SaveSecret | None,
+    keep: tuple[SaveSecret | None, LoadSecret | None],
 ) -> Any:
     """A refreshing bearer when the secret is a stored grant; a plain bearer otherwise.
 
     A grant from client credentials has no refresh token: its JSON keeps the client secret, and
     "refreshing" asks for a new token with it. Every new grant is saved (with that client secret)
-    before any request uses it: Zendesk deletes the old pair when it issues a new one."""
+    before any request uses it: Zendesk deletes the old pair when it issues a new one. Renewals
+    take a lock file in the data folder shared by every prodops process (the TUI's background
+    sync and `prodops sync` at once) and re-read the stored grant first, so a refresh token is
+    never spent twice."""
     from prodops_tui.connectors import zendesk_oauth
 
     try:
@@ -126,11 +136,39 @@ def _zendesk_oauth(
             return await refresh_token(old)
         return await zendesk_oauth.client_credentials(plain, client_id, client_secret)
 
+    save, load = keep
+
     def persist(new: OAuthGrant) -> None:
         if save is not None:
             save(grant_json(new, client_id, client_secret))
 
-    return RefreshingBearer(grant, renew, persist)
+    def reload() -> OAuthGrant | None:
+        text = load() if load is not None else None
+        try:
+            return OAuthGrant.from_json(text) if text else None
+        except ValueError:
+            return None
+
+    guard = partial(_renewing, str(connection["id"]))
+    return RefreshingBearer(grant, renew, persist, load=reload, guard=guard)
+
+
+@asynccontextmanager
+async def _renewing(connection_id: str) -> AsyncIterator[None]:
+    """The cross-process lock around one connection's token renewal."""
+    from prodops_tui.config.paths import data_dir
+    from prodops_tui.services.file_lock import LockTimeout, held
+
+    digest = hashlib.sha256(connection_id.encode()).hexdigest()[:16]
+    try:
+        async with held(data_dir() / "locks" / f"oauth-{digest}.lock", timeout=REFRESH_WAIT):
+            yield
+    except LockTimeout:
+        raise ConnectorError(
+            f"Another prodops process has been renewing the {connection_id} sign-in for "
+            f"{REFRESH_WAIT:g} s; try again",
+            service="zendesk",
+        ) from None
 
 
 def grant_json(grant: OAuthGrant, client_id: str = "", client_secret: str = "") -> str:

@@ -1,19 +1,34 @@
 """The registry builds every kind's connector from a connection row against the real fakes."""
 
+import asyncio
 import json
+import threading
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from prodops_tui.connectors.auth import OAuthGrant
 from prodops_tui.connectors.errors import Rejected
+from prodops_tui.credentials import resolve, store_secret
 from prodops_tui.fakes import growthbook, mixpanel, zendesk
+from prodops_tui.services.file_lock import LockTimeout, held
 from prodops_tui.services.generator import generate
-from prodops_tui.services.registry import open_connector
+from prodops_tui.services.registry import grant_json, open_connector
+from prodops_tui.services.secrets import Secrets
 
 COMPANY = generate("tiny", 7, date(2026, 11, 27))
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renewal lock files and stored secrets in a folder of the test's own, no OS keyring."""
+    monkeypatch.setenv("PRODOPS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("PRODOPS_ZENDESK_TOKEN", raising=False)
 
 
 def row(kind: str, **extra: Any) -> dict[str, Any]:
@@ -120,3 +135,75 @@ async def test_an_unknown_kind_is_rejected() -> None:
     with pytest.raises(Rejected, match="unknown connection kind"):
         async with open_connector({**row("jira"), "kind": "trello"}, "x"):
             pass
+
+
+class SlowTokens:
+    """The fake behind a token endpoint that takes its time, so two renewals would overlap;
+    counts the renewals."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.renewals = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/oauth/tokens":
+            self.renewals += 1
+            await asyncio.sleep(0.3)
+        await self.app(scope, receive, send)
+
+
+def test_two_processes_renew_a_rotating_grant_once() -> None:
+    """Two members (each its own thread, event loop and credential reader, as the TUI's
+    background sync and `prodops sync` are) find the stored grant expired at once: one renews
+    it, the other waits on the lock file and uses the pair it saved (no spent refresh token)."""
+    app = zendesk.create_app(COMPANY, token="unused")
+    issued = app.state.oauth.issue("read write")
+    stale = OAuthGrant(issued["access_token"], issued["refresh_token"], time.time() - 60)
+    conn = row("zendesk", options={"subdomain": "acme", "client_id": "prodops"})
+    store_secret(conn["id"], grant_json(stale, "prodops"), allow_plaintext=True)
+    tokens = SlowTokens(app)
+    ready = threading.Barrier(2)
+    results: list[object] = []
+
+    async def check(secrets: Secrets, secret: str) -> str:
+        async with open_connector(
+            conn,
+            secret,
+            save_secret=secrets.saver(conn),
+            load_secret=secrets.loader(conn),
+            transport=httpx.ASGITransport(app=tokens),
+        ) as connector:
+            return await connector.check()
+
+    def member() -> None:
+        secrets = Secrets()
+        secret = secrets(conn)
+        assert secret is not None
+        ready.wait()
+        try:
+            results.append(asyncio.run(check(secrets, secret)))
+        except Exception as exc:  # recorded for the assertion below
+            results.append(exc)
+
+    members = [threading.Thread(target=member) for _ in range(2)]
+    for each in members:
+        each.start()
+    for each in members:
+        each.join(timeout=30)
+    assert len(results) == 2 and all(isinstance(r, str) for r in results), results
+    assert tokens.renewals == 1
+    found = resolve(conn["id"], env_name="PRODOPS_ZENDESK_TOKEN")
+    assert found is not None and found.store == "plaintext"
+    kept = json.loads(found.value)
+    assert kept["refresh_token"] in app.state.oauth.refresh
+    assert kept["access_token"] in app.state.oauth.access
+
+
+async def test_the_renewal_lock_excludes_a_second_holder_until_released(tmp_path: Path) -> None:
+    path = tmp_path / "locks" / "oauth.lock"
+    async with held(path):
+        with pytest.raises(LockTimeout, match="oauth.lock stayed locked"):
+            async with held(path, timeout=0.1):
+                pass
+    async with held(path, timeout=0.1):
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
