@@ -22,7 +22,13 @@ __all__ = ["GrowthBookConnector"]
 _LIST = "/api/v1/experiments"
 _WITH_RESULTS = ("running", "stopped")
 RESULTS_CONCURRENCY = 4
+CONFIRM_AT_ONCE = 50
+"""Experiments missing from a sweep that one sync checks one by one (the rest: next sync)."""
 """Results requests of one page in flight at once (each still passes the client's budgets)."""
+
+
+def _archived(raw: Any) -> bool:
+    return GB.field(raw, "archived", bool, optional=True) is True
 
 
 def _watermark(cursor: str) -> datetime | None:
@@ -39,6 +45,8 @@ class GrowthBookConnector:
 
     kind: ClassVar[str] = "growthbook"
     streams: ClassVar[tuple[str, ...]] = ("experiments",)
+    reconciled: ClassVar[dict[str, str]] = {"experiments": "experiment"}
+    """Deleted and archived experiments only drop out of the list: `gone` finds them."""
 
     def __init__(self, http: HttpCore, *, connection_id: str, options: Mapping[str, Any]) -> None:
         self.http = http
@@ -91,6 +99,8 @@ class GrowthBookConnector:
             items, offset = list_page(await self.http.get_json(_LIST, params=params), "experiments")
             fresh: list[tuple[Any, dict[str, Any]]] = []
             for raw in items:
+                if _archived(raw):
+                    continue
                 row = await self._row(raw)
                 if watermark is not None and row["updated"] < watermark:
                     offset = None
@@ -140,6 +150,31 @@ class GrowthBookConnector:
         except (NotFound, Rejected):
             return {}
         return results_summary(body, goal or "")
+
+    async def gone(self, stream: str, held: set[str]) -> set[str]:
+        """Which held experiment ids GrowthBook no longer has: archived in a sweep of the list
+        (oldest first, so edits do not move items between pages), or missing from it and then
+        confirmed one by one (404 or archived; at most CONFIRM_AT_ONCE a run)."""
+        seen: dict[str, bool] = {}
+        offset: int | None = 0
+        while offset is not None:
+            params = self._params(offset, sortBy="dateCreated", sortOrder="asc")
+            items, offset = list_page(await self.http.get_json(_LIST, params=params), "experiments")
+            seen |= {self._key(raw): _archived(raw) for raw in items}
+        missing = sorted(held - seen.keys())[:CONFIRM_AT_ONCE]
+        confirmed = {item for item in missing if await self._vanished(item)}
+        return {item for item in held if seen.get(item)} | confirmed
+
+    def _key(self, raw: Any) -> str:
+        return f"{self.connection_id}:{GB.field(raw, 'id', str)}"
+
+    async def _vanished(self, item: str) -> bool:
+        path = f"{_LIST}/{quote(item.removeprefix(self.connection_id + ':'), safe='')}"
+        try:
+            body = await self.http.get_json(path)
+        except NotFound:
+            return True
+        return _archived(GB.field(body, "experiment", dict))
 
     async def apply(self, edit: Edit) -> Applied:
         raise Rejected(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,12 +21,12 @@ from sqlmodel import SQLModel
 from prodops_tui.connectors.base import Page
 from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
-from prodops_tui.models.enums import FeedbackState
 from prodops_tui.services.edited_columns import pending_columns
 from prodops_tui.services.experiments import refresh_conflicts
 from prodops_tui.services.scoring import rescore_in, rescore_usage
 from prodops_tui.services.sync_lock import SyncLock
 from prodops_tui.services.sync_pages import prefetched
+from prodops_tui.services.sync_reconcile import mark_deleted, reconcile
 from prodops_tui.store.engine import one_line
 from prodops_tui.store.store import Store, StoreError
 
@@ -140,6 +140,7 @@ async def _sync_stream(
             if progress:
                 progress(stream, result.received)
         await asyncio.to_thread(bulk.finish)
+        result.deleted += await reconcile(store, connector, stream)
     except (ConnectorError, StoreError, SQLAlchemyError) as exc:
         with suppress(StoreError, SQLAlchemyError):  # else the next Store.open restores search
             await asyncio.to_thread(bulk.finish)
@@ -149,7 +150,7 @@ async def _sync_stream(
         return result
     done = {"last_success_at": utcnow(), "last_error": "", "items_changed": result.changed}
     await asyncio.to_thread(_save_state, store, conn_id, stream, done)
-    if result.changed and connector.kind == "growthbook":
+    if (result.changed or result.deleted) and connector.kind == "growthbook":
         await asyncio.to_thread(refresh_conflicts, store)  # dates may have moved
     if result.changed and connector.kind == "mixpanel":
         await asyncio.to_thread(rescore_usage, store)  # reach counts the usage of an event
@@ -203,7 +204,7 @@ def _commit_page(
         changed = store.upsert_in(conn, page.table, rows) if rows else 0
         if page.table == "issue" and rows:
             rescore_in(conn, [str(row["id"]) for row in rows])
-        deleted = _mark_deleted(conn, page.table, page.deleted_ids) if page.deleted_ids else 0
+        deleted = mark_deleted(conn, page.table, page.deleted_ids) if page.deleted_ids else 0
         _save_state_in(store, conn, {**state, "items_changed": changed_before + changed})
     return changed, deleted
 
@@ -239,24 +240,3 @@ def _ensure_orgs(conn: Connection, dialect: str, org_ids: set[str]) -> None:
     stmt = (sqlite_insert if dialect == "sqlite" else pg_insert)(target)
     rows = [{"id": org_id, "name": "", "tier": "free", "arr": 0.0} for org_id in sorted(org_ids)]
     conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), rows)
-
-
-def _mark_deleted(conn: Connection, table: str, ids: Sequence[str]) -> int:
-    """Flag deleted issues; archive deleted feedback (evidence keeps its links); drop others."""
-    target = SQLModel.metadata.tables[table]
-    statement: Any
-    if "deleted" in target.c:
-        statement = update(target).where(target.c.id.in_(ids)).values(deleted=True)
-    elif table == "feedback":
-        archived = FeedbackState.ARCHIVED.value
-        statement = update(target).where(target.c.id.in_(ids)).values(state=archived)
-    else:
-        _detach_org(conn, table, ids)
-        statement = delete(target).where(target.c.id.in_(ids))
-    return max(conn.execute(statement).rowcount, 0)
-
-
-def _detach_org(conn: Connection, table: str, ids: Sequence[str]) -> None:
-    if table == "org":
-        feedback = SQLModel.metadata.tables["feedback"]
-        conn.execute(update(feedback).where(feedback.c.org_id.in_(ids)).values(org_id=None))

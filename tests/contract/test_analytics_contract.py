@@ -54,6 +54,7 @@ async def test_growthbook_connector_and_fake_follow_the_spec() -> None:
         assert any(row["results"] for row in rows)
         single = await http.get_json("/api/v1/experiments/exp_001")
         assert single["experiment"]["enhancedStatus"]["status"] in ("Running", "Stopped", "Draft")
+        assert await gb.gone("experiments", {"growthbook:acme:exp_001"}) == set()  # the sweep
     paths = {r.request.url.path for r in seen}
     assert {"/api/v1/experiments", "/api/v1/metrics"} <= paths
     assert any(p.endswith("/results") for p in paths)
