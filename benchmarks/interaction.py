@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from common import peak_rss_mb, rss_mb, summarise
-from keys import drain, repaint, rows_painted, timed_key, until
+from keys import drain, repaint, rows_painted, timed_key, until, visible_rows_ready
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 from workspace import ensure_workspace, sqlite_url
@@ -92,28 +92,39 @@ async def browse(pilot: Pilot[None], table: PagedTable) -> dict[str, Any]:
     return results
 
 
+def exact_count_shown(count: Label, typed: str) -> bool:
+    """The count label holds the exact count of `typed` (not a bound, not the last search's)."""
+    counted = getattr(count.parent, "counted", typed)  # older code: no bounds shown
+    return counted == typed and str(count.content).endswith(("match", "matches"))
+
+
 async def filter_key(
     pilot: Pilot[None], table: PagedTable, field: Input, count: Label, typed: str
 ) -> dict[str, Any]:
-    """Type the last char of `typed`: echo drawn, then (>= 2 chars) rows, snapshot, count."""
+    """Type the last char of `typed`: echo drawn, then (>= 2 chars) each of rows drawn,
+    snapshot loaded and exact count shown, timed on its own (whichever comes first)."""
     started = time.perf_counter()
     echo = await timed_key(pilot, typed[-1], lambda: field.value == typed)
     step: dict[str, Any] = {"text": typed, "echo_ms": round(echo, 1)}
     if len(typed) < 2:
         return step
-
-    def since() -> float:
-        return round((time.perf_counter() - started) * 1000, 1)
-
-    await until(lambda: table.list_query.search == typed)
-    step["rows_painted_ms"] = round(await rows_painted(pilot, table, started), 1)
-    await until(lambda: table.loaded)
-    await repaint(pilot)
-    step["loaded_ms"] = since()
-    await until(lambda: bool(str(count.content)))
-    await repaint(pilot)
-    step["count_ms"] = since()
+    marks: dict[str, Callable[[], bool]] = {
+        "rows_painted_ms": lambda: table.list_query.search == typed and visible_rows_ready(table),
+        "loaded_ms": lambda: table.list_query.search == typed and table.loaded,
+        "count_ms": lambda: (
+            table.wanted_query.search == typed  # the old count is cleared
+            and exact_count_shown(count, typed)
+        ),
+    }
+    while marks:
+        await until(lambda: any(reached() for reached in marks.values()), poll=0.001)
+        done = [name for name, reached in marks.items() if reached()]
+        await repaint(pilot)
+        for name in done:
+            step[name] = round((time.perf_counter() - started) * 1000, 1)
+            del marks[name]
     step["rows"] = table.total
+    step["count"] = str(count.content)
     return step
 
 
@@ -166,7 +177,7 @@ async def drain_floor(pilot: Pilot[None], count: int = 20) -> dict[str, float]:
     return summarise(times).as_dict()
 
 
-async def measure(url: str, word: str) -> dict[str, Any]:
+async def measure(url: str, word: str, filter_only: bool = False) -> dict[str, Any]:
     app = ProdOpsApp(url, workspace="bench")
     out: dict[str, Any] = {"rss_mb": {}}
     async with app.run_test(size=SIZE) as pilot:
@@ -179,6 +190,8 @@ async def measure(url: str, word: str) -> dict[str, Any]:
         await repaint(pilot)
         out["open_inbox_ms"] = round((time.perf_counter() - started) * 1000, 1)
         await rest(pilot)
+        if filter_only:
+            return await measure_filters(pilot, table, word, out)
         out["harness_floor_ms"] = await harness_floor(pilot)
         out["drain_floor_ms"] = await drain_floor(pilot)
         out["inbox"] = {"rows": table.total, "keys": await browse(pilot, table)}
@@ -193,14 +206,30 @@ async def measure(url: str, word: str) -> dict[str, Any]:
     return out
 
 
+async def measure_filters(
+    pilot: Pilot[None], table: PagedTable, word: str, out: dict[str, Any]
+) -> dict[str, Any]:
+    """Only the filter: typed over the Inbox (state = new), then over all feedback."""
+    out["filter_inbox"] = await type_filter(pilot, table, word)
+    out["filter_inbox_db_ms"] = db_costs(pilot.app, table, word)  # type: ignore[arg-type]
+    await timed_key(pilot, "escape")
+    await rest(pilot)
+    all_rows = replace(table.list_query, filters=(), search="")
+    await show_query(pilot, table, lambda: table.set_query(all_rows))
+    out["filter"] = await type_filter(pilot, table, word)
+    out["filter_db_ms"] = db_costs(pilot.app, table, word)  # type: ignore[arg-type]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="large")
     parser.add_argument("--word", default=WORD)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--filter-only", action="store_true", help="only `/` (Inbox, then all)")
     args = parser.parse_args()
     url = sqlite_url(ensure_workspace(args.size))
-    result = asyncio.run(measure(url, args.word))
+    result = asyncio.run(measure(url, args.word, args.filter_only))
     result["size"] = args.size
     args.out.write_text(json.dumps(result, indent=2))
 

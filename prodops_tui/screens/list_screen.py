@@ -16,7 +16,7 @@ from prodops_tui.screens.views import ViewKeeper
 from prodops_tui.services.query import ParsedQuery, QueryError, parse
 from prodops_tui.services.view_spec import TABLE_SCREENS, Order, SavedView
 from prodops_tui.store.query_ast import serves
-from prodops_tui.store.reads import ListQuery, Reader
+from prodops_tui.store.reads import SEARCH_CAP, ListQuery, Reader
 from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.columns import ColumnSpec
 from prodops_tui.widgets.detail_pane import DetailPane, Render
@@ -250,6 +250,7 @@ class ListScreen(Screen[None]):
     @on(PagedTable.Loaded)
     def show_size(self, event: PagedTable.Loaded) -> None:
         self.status.rows = event.total
+        self.filter_bar.show_total(event.table.list_query.search, event.total, SEARCH_CAP)
         if self.spec.summary is not None:
             self.summarise(self.spec.summary)
 

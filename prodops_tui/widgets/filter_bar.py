@@ -60,10 +60,17 @@ class FilterBar(Horizontal):
         self.reader = reader
         self.hint = hint
         self._sent = ""
+        self._exact = ""
+        """The search whose exact count is on show."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.hint, compact=True)
         yield Label("", id="filter-count")
+
+    @property
+    def counted(self) -> str:
+        """The search whose exact count is on show ("" = none)."""
+        return self._exact
 
     @property
     def text(self) -> str:
@@ -100,7 +107,7 @@ class FilterBar(Horizontal):
 
     def _send(self, text: str) -> None:
         if text != self._sent:
-            self._sent = text
+            self._sent, self._exact = text, ""
             self.query_one("#filter-count", Label).update("")
             self.post_message(self.SearchChanged(text))
 
@@ -116,7 +123,21 @@ class FilterBar(Horizontal):
             return
         self.app.call_from_thread(self._show_count, query.search, total)
 
+    def show_total(self, search: str, total: int, cap: int) -> None:
+        """The list's length arrived. Below `cap` (the newest matches a search lists) it is
+        the exact count and the count query is dropped; at the cap it is only a lower bound,
+        shown as one until the exact count replaces it."""
+        if not search or search != self._sent:
+            return
+        if total < cap:
+            self.workers.cancel_group(self, "filter-count")
+            self._show_count(search, total)
+        elif self._exact != search:
+            label = self.query_one("#filter-count", Label)
+            label.update(Content(f"{cap:,}+ matches, counting…"))
+
     def _show_count(self, search: str, total: int) -> None:
         if search == self._sent:
+            self._exact = search
             noun = "match" if total == 1 else "matches"
             self.query_one("#filter-count", Label).update(Content(f"{total:,} {noun}"))

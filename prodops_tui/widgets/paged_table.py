@@ -143,12 +143,13 @@ class PagedTable(ScrollView, can_focus=True):
             if keep is None:
                 self.app.call_from_thread(self._show_first, view)
             seqs = self.reader.snapshot(query, cancelled=lambda: worker.is_cancelled)
+            head = view.read_head(self.reader, seqs) if not worker.is_cancelled else None
         except ReadCancelled:
             return
         except StoreError as error:
             self.app.call_from_thread(self.notify, safe_text(str(error)), severity="error")
             return
-        self.app.call_from_thread(self._show_snapshot, view, seqs, keep)
+        self.app.call_from_thread(self._show_snapshot, view, seqs, keep, head)
 
     def _show_first(self, view: TableView) -> None:
         if view.query != self._wanted:
@@ -158,15 +159,25 @@ class PagedTable(ScrollView, can_focus=True):
         self._update_size()
         self.cursor = 0
 
-    def _show_snapshot(self, view: TableView, seqs: array[int], keep: int | None = None) -> None:
+    def _show_snapshot(
+        self,
+        view: TableView,
+        seqs: array[int],
+        keep: int | None = None,
+        head: list[Row | None] | None = None,
+    ) -> None:
         if view is not self._view and (keep is None or view.query != self._wanted):
             return
+        if keep is None and head is not None and self.cursor > 0:
+            keep = self.seq_at(self.cursor)  # the list was re-sorted: the lit row stays lit
         self._view = view
-        view.adopt(seqs)
+        view.adopt(seqs, head)
         self._update_size()
         self.post_message(self.Loaded(self, view.total))
         if keep is not None:
             self.cursor = view.index_of(keep, self.cursor)
+        elif head is not None:
+            self.cursor = self.cursor  # the row under it may have changed: tell the detail pane
         last = (view.total - 1) // PAGE  # End shows the tail of the page before it too
         self._prefetch(self.cursor // PAGE + 1, last, last - 1)
 

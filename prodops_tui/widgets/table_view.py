@@ -80,10 +80,28 @@ class TableView:
         wanted = dict.fromkeys(p for p in page_nos if 0 <= p <= last and p not in self.pages)
         return [p for p in wanted if self.start_page(p)]
 
-    def adopt(self, seqs: array[int]) -> None:
-        """Take the full id snapshot; the first page is reused when it still heads the list."""
-        head = [int(row[0]) for row in self.first]
-        if list(seqs[: len(head)]) == head:
+    def heads(self, seqs: array[int]) -> bool:
+        """True when the first page is still the head of the list in `seqs`."""
+        return list(seqs[: len(self.first)]) == [int(row[0]) for row in self.first]
+
+    def read_head(self, reader: Reader, seqs: array[int]) -> list[Row | None] | None:
+        """Page 0 of `seqs` when the first page does not head it (a search's first page is its
+        newest matches, the snapshot sorts more of them), reusing the first page's rows; None
+        when the first page heads it. Read before the swap, so the list never shows gaps."""
+        if self.heads(seqs):
+            return None
+        wanted = seqs[:PAGE]
+        known = {int(row[0]): row for row in self.first}
+        missing = [seq for seq in wanted if seq not in known]
+        known.update((int(row[0]), row) for row in reader.rows(self.query, missing))
+        return [known.get(seq) for seq in wanted]
+
+    def adopt(self, seqs: array[int], head: list[Row | None] | None = None) -> None:
+        """Take the full id snapshot with its page 0 (`head`, else the first page if it still
+        heads the list)."""
+        if head is not None:
+            self.pages[0] = head
+        elif self.heads(seqs):
             self.pages[0] = list(self.first)
         self.seqs = seqs
 

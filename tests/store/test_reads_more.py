@@ -123,3 +123,15 @@ def test_import_and_first_page_skip_heavy_modules(sqlite_url: str) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_search_first_page_is_the_newest_matches_then_the_snapshot_sorts_more(
+    reader: Reader,
+) -> None:
+    """A search's first page comes straight off the index (its newest matches, in display
+    order); the snapshot sorts every listed match."""
+    q = ListQuery("issue", ("key",), search="expo")  # PROD-1, 3 and 5 match
+    assert _keys(reader.first_page(q, limit=2)) == ["PROD-3", "PROD-5"]
+    assert _keys(reader.rows(q, reader.snapshot(q))) == ["PROD-3", "PROD-1", "PROD-5"]
+    narrowed = ListQuery("feedback", ("id",), search="export", filters=(("state", "new"),))
+    assert _keys(reader.first_page(narrowed, limit=1)) == ["zd:3"]

@@ -8,12 +8,15 @@ from typing import Any
 import pytest
 from conftest import AppFactory, wait
 from test_ui_screens import screen_text
+from textual.widgets import Input, Label
 
+from prodops_tui.screens import list_screen
 from prodops_tui.screens.home import Card
-from prodops_tui.store.reads import Reader
+from prodops_tui.store import read_sql
+from prodops_tui.store.reads import ListQuery, Reader
 from prodops_tui.widgets.filter_bar import FilterBar
 from prodops_tui.widgets.paged_table import PagedTable
-from prodops_tui.widgets.table_view import PAGE
+from prodops_tui.widgets.table_view import PAGE, TableView
 
 SIZE = (120, 36)
 
@@ -72,7 +75,7 @@ async def test_filter_asks_on_every_key_and_shows_only_the_last_query(
         assert asked[-2:] == ["ex", "exp"]  # no debounce: both keys asked the store
         assert table.list_query.search == "exp"
         assert table.wanted_query.search == "exp"
-        expected = first_page(app.reader, table.list_query, 5)
+        expected = app.reader.rows(table.list_query, app.reader.snapshot(table.list_query)[:5])
         assert [table.row_at(i) for i in range(5)] == expected
         assert table.total == app.reader.count(table.list_query) > 0
         count = str(app.screen.query_one(FilterBar).query_one("#filter-count").render())
@@ -94,3 +97,62 @@ async def test_loaded_list_prefetches_the_next_and_the_last_page(
         assert 2 not in view.pages  # only what the next keys need, not everything
         await pilot.press("end")
         assert table.row_at(table.total - 1) is not None  # End lands on rows in memory
+
+
+def test_a_resorted_snapshot_brings_its_head_page(workspace_url: str) -> None:
+    """The first page of a search is its newest matches; when the snapshot sorts more of
+    them, page 0 is read before the swap (no gaps) from the rows already there and the rest."""
+    reader = Reader(workspace_url)
+    q = ListQuery("issue", ("key",), search="improve")
+    first = reader.first_page(q, limit=5)
+    seqs = reader.snapshot(q)
+    expected = reader.rows(q, seqs[:PAGE])
+    view = TableView(q, first)
+    assert [row[0] for row in first] != list(seqs[:5])  # newest five are not the head
+    head = view.read_head(reader, seqs)
+    assert head == expected
+    view.adopt(seqs, head)
+    assert [view.row_at(i)[0] for i in range(len(expected))] == expected
+    few = ListQuery("issue", ("key",), search="mobile")  # fewer matches than a page
+    whole, few_seqs = TableView(few, reader.first_page(few)), reader.snapshot(few)
+    assert whole.heads(few_seqs) and whole.read_head(reader, few_seqs) is None
+    reader.close()
+
+
+async def test_filter_count_is_the_list_size_below_the_cap_and_a_bound_at_it(
+    workspace_url: str, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    counted: list[str] = []
+    count = Reader.count
+
+    def held_count(self: Reader, q: ListQuery, cancelled: Any = None) -> int:
+        counted.append(q.search)
+        release.wait(5)
+        return count(self, q, cancelled)
+
+    monkeypatch.setattr(Reader, "count", held_count)
+    monkeypatch.setattr(list_screen, "SEARCH_CAP", 20)
+    monkeypatch.setattr(read_sql, "SEARCH_CAP", 20)
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.switch_mode("backlog")
+        await wait(pilot)
+        label = app.screen.query_one(FilterBar).query_one("#filter-count", Label)
+        await pilot.press("slash", *"improve")  # 299 issues: more than the cap
+        await shows(pilot, label, "20+ matches, counting…")  # the count is held
+        assert [text for text in counted if text][-1] == "improve"
+        release.set()
+        await shows(pilot, label, "299 matches")
+        release.clear()
+        app.screen.query_one(FilterBar).query_one(Input).value = "mobile 14"  # under the cap
+        await shows(pilot, label, "2 matches")  # the list's size, while the count is held
+        release.set()
+
+
+async def shows(pilot: Any, label: Label, text: str) -> None:
+    for _ in range(100):
+        if str(label.render()) == text:
+            return
+        await pilot.pause(0.05)
+    assert str(label.render()) == text
