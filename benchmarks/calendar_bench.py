@@ -18,6 +18,7 @@ import asyncio
 import random
 import time
 from datetime import date, timedelta
+from typing import Any
 
 from common import summarise
 
@@ -57,7 +58,7 @@ def experiments(count: int, years: int, surfaces: int, seed: int = 7) -> list[Pl
     return plans
 
 
-def timed(count: int, runs: int, years: int, surfaces: int) -> None:
+def timed(count: int, runs: int, years: int, surfaces: int) -> dict[str, Any]:
     plans = experiments(count, years, surfaces)
     times = []
     found = []
@@ -75,6 +76,7 @@ def timed(count: int, runs: int, years: int, surfaces: int) -> None:
         f" median {summary.median} ms, p95 {summary.p95} ms"
         f" ({len(found):,} conflicts; all-pairs reference {brute:.0f} ms; goal <= 200 ms)"
     )
+    return {"check_ms": summary.as_dict(), "conflicts": len(found), "all_pairs_ms": brute}
 
 
 def workspace(plans: list[Plan], folder: str) -> str:
@@ -104,12 +106,13 @@ def workspace(plans: list[Plan], folder: str) -> str:
     return url
 
 
-async def repaint(count: int, keys: int, years: int, surfaces: int) -> None:
+async def repaint(count: int, keys: int, years: int, surfaces: int) -> dict[str, Any]:
     import tempfile
 
     from prodops_tui.app import ProdOpsApp, settle
     from prodops_tui.widgets.timeline import Timeline
 
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         url = workspace(experiments(count, years, surfaces), folder)
         app = ProdOpsApp(url, workspace="bench", sync_interval=0)
@@ -125,6 +128,7 @@ async def repaint(count: int, keys: int, years: int, surfaces: int) -> None:
                 await pilot.press("f12")
                 await pilot.pause()
                 idle.append((time.perf_counter() - began) * 1000)
+            out["floor_ms"] = summarise(idle).as_dict()
             print(f"  floor: unbound key -> idle headless median {summarise(idle).median} ms")
             for label, before in (("cursor move", ()), ("plan move (m)", ("m",))):
                 for key in before:
@@ -141,11 +145,13 @@ async def repaint(count: int, keys: int, years: int, surfaces: int) -> None:
                     await pilot.pause()
                     end_to_end.append((time.perf_counter() - began) * 1000)
                 mine, total = summarise(ours), summarise(end_to_end)
+                out[label] = {"ours_ms": mine.as_dict(), "key_to_idle_ms": total.as_dict()}
                 print(
                     f"timeline repaint, {label}, {count:,} experiments: our code (state + every"
                     f" visible line) median {mine.median} ms, p95 {mine.p95} ms; key -> idle"
                     f" headless median {total.median} ms, p95 {total.p95} ms (goal <= 50 ms)"
                 )
+    return out
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,7 +45,7 @@ def write_csv(path: Path, rows: int) -> int:
     return path.stat().st_size
 
 
-def timed_import(url: str, path: Path, label: str) -> None:
+def timed_import(url: str, path: Path, label: str) -> dict[str, float]:
     store = Store.open(url)
     try:
         started = time.perf_counter()
@@ -58,13 +59,14 @@ def timed_import(url: str, path: Path, label: str) -> None:
     rate = report.read / took
     line = f"import {label}: {report.read:,} rows in {took:.1f} s = {rate:,.0f} rows/s"
     print(f"{line} (added {report.added:,}); re-import {took_again:.1f} s, added {second.added}")
+    return {"rows": report.read, "seconds": took, "rows_per_s": rate, "reimport_s": took_again}
 
 
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def picker(large: Path) -> None:
+def picker(large: Path) -> dict[str, Any]:
     store = Store.open(f"sqlite:///{large}", read_only=True)
     try:
         started = time.perf_counter()
@@ -93,15 +95,16 @@ def picker(large: Path) -> None:
         index.rank(text, 20, typed=typed)
         keys.append(ms(time.perf_counter() - started))
     print(f"picker typed 'export csv' per key (ms): {keys}; max {max(keys)}")
-    keys = []
+    typed_keys, keys = keys, []
     for typed in ("a", "ap", "api", "api-", "api-1", "api-12", "api-123"):
         started = time.perf_counter()
         index.rank(text, 20, typed=typed)
         keys.append(ms(time.perf_counter() - started))
     print(f"picker typed 'api-123' per key (ms): {keys}; max {max(keys)}")
+    return {"open_ms": opens, "typed_ms": typed_keys + keys}
 
 
-def inbox_filter(large: Path) -> None:
+def inbox_filter(large: Path) -> list[float]:
     reader = Reader(f"sqlite:///{large}")
     columns = ("id", "kind", "subject", "requester", "org_name", "updated")
     base = ListQuery("feedback", columns, filters=(("state", "new"),))
@@ -114,6 +117,7 @@ def inbox_filter(large: Path) -> None:
         times.append(ms(time.perf_counter() - started))
     reader.close()
     print(f"inbox `/export` first page per key, state=new over 1M (ms): {times}")
+    return times
 
 
 def main() -> None:

@@ -51,9 +51,10 @@ async def show_query(
     pilot: Pilot[None], table: PagedTable, apply: Callable[[], None]
 ) -> dict[str, float]:
     """Time a (re)load of the table: first rows painted, then the full snapshot (Loaded)."""
+    before = table.wanted_query
     started = time.perf_counter()
     apply()
-    await until(lambda: table.total > 0 and not table.loaded)
+    await until(lambda: table.wanted_query != before and table.list_query == table.wanted_query)
     first_rows = await rows_painted(pilot, table, started)
     await until(lambda: table.loaded)
     await repaint(pilot)
@@ -70,13 +71,14 @@ def at_row(table: PagedTable, index: int) -> bool:
     return table.cursor == index
 
 
-async def browse(pilot: Pilot[None], table: PagedTable) -> dict[str, Any]:
+async def browse(pilot: Pilot[None], table: PagedTable, cap: int | None) -> dict[str, Any]:
     """Each move key N times: key -> cursor drawn; -> every follow-up message handled and drawn
-    (includes the harness's walk over all widgets); -> the viewport's rows loaded and drawn."""
+    (includes the harness's walk over all widgets); -> the viewport's rows loaded and drawn.
+    `cap` limits the presses per key (the smoke run presses each once)."""
     results: dict[str, Any] = {}
     for name, (key, count, target) in MOVES.items():
         drawn, settled, filled = [], [], []
-        for _ in range(count):
+        for _ in range(min(count, cap or count)):
             expected = target(table)
             started = time.perf_counter()
             drawn.append(await timed_key(pilot, key, partial(at_row, table, expected)))
@@ -177,7 +179,9 @@ async def drain_floor(pilot: Pilot[None], count: int = 20) -> dict[str, float]:
     return summarise(times).as_dict()
 
 
-async def measure(url: str, word: str, filter_only: bool = False) -> dict[str, Any]:
+async def measure(
+    url: str, word: str, filter_only: bool = False, cap: int | None = None
+) -> dict[str, Any]:
     app = ProdOpsApp(url, workspace="bench")
     out: dict[str, Any] = {"rss_mb": {}}
     async with app.run_test(size=SIZE) as pilot:
@@ -194,10 +198,10 @@ async def measure(url: str, word: str, filter_only: bool = False) -> dict[str, A
             return await measure_filters(pilot, table, word, out)
         out["harness_floor_ms"] = await harness_floor(pilot)
         out["drain_floor_ms"] = await drain_floor(pilot)
-        out["inbox"] = {"rows": table.total, "keys": await browse(pilot, table)}
+        out["inbox"] = {"rows": table.total, "keys": await browse(pilot, table, cap)}
         all_rows = replace(table.list_query, filters=())
         out["all_feedback_load"] = await show_query(pilot, table, lambda: table.set_query(all_rows))
-        out["all_feedback"] = {"rows": table.total, "keys": await browse(pilot, table)}
+        out["all_feedback"] = {"rows": table.total, "keys": await browse(pilot, table, cap)}
         out["rss_mb"]["after_browse"] = rss_mb()
         out["filter"] = await type_filter(pilot, table, word)
         out["filter_db_ms"] = db_costs(app, table, word)
@@ -227,9 +231,10 @@ def main() -> None:
     parser.add_argument("--word", default=WORD)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--filter-only", action="store_true", help="only `/` (Inbox, then all)")
+    parser.add_argument("--keys", type=int, help="at most this many presses of each move key")
     args = parser.parse_args()
     url = sqlite_url(ensure_workspace(args.size))
-    result = asyncio.run(measure(url, args.word, args.filter_only))
+    result = asyncio.run(measure(url, args.word, args.filter_only, args.keys))
     result["size"] = args.size
     args.out.write_text(json.dumps(result, indent=2))
 

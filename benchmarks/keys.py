@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
-from prodops_tui.widgets.paged_table import PagedTable
+if TYPE_CHECKING:  # the empty-app baseline uses this module without importing prodops
+    from prodops_tui.widgets.paged_table import PagedTable
 
 POLL = 0.0005
 """Seconds between checks while waiting for a worker thread."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -63,11 +63,13 @@ def _ms(call: Callable[[], object]) -> tuple[float, float]:
     return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
 
 
-def store_costs(url: str, base: ListQuery, runs: int) -> dict[str, Any]:
+def store_costs(
+    url: str, base: ListQuery, runs: int, queries: Sequence[str] = QUERIES
+) -> dict[str, Any]:
     """Per query: parse, first page, snapshot and count, each timed alone (medians, ms)."""
     reader = Reader(url)
     try:
-        return {text: _store_costs(reader, base, text, runs) for text in QUERIES}
+        return {text: _store_costs(reader, base, text, runs) for text in queries}
     finally:
         reader.close()
 
@@ -103,7 +105,7 @@ async def enter_query(pilot: Pilot[None], table: PagedTable, text: str) -> dict[
     return await show_query(pilot, table, lambda: post_key(pilot.app, "enter"))
 
 
-async def app_costs(url: str, runs: int) -> dict[str, Any]:
+async def app_costs(url: str, runs: int, queries: Sequence[str] = QUERIES) -> dict[str, Any]:
     app = ProdOpsApp(url, workspace="bench", clock=clock, read_only=True, sync_interval=0)
     out: dict[str, Any] = {}
     async with app.run_test(size=SIZE) as pilot:
@@ -113,7 +115,7 @@ async def app_costs(url: str, runs: int) -> dict[str, Any]:
         await until(lambda: table.loaded)
         await rest(pilot)
         everything = table.total
-        for text in QUERIES:
+        for text in queries:
             rows, loaded = [], []
             for _ in range(runs):
                 step = await enter_query(pilot, table, text)

@@ -1,98 +1,124 @@
-"""Turn the raw results into goal rows: measured value, target, met or not."""
+"""Turn a run's raw results into the report: one row per figure, with its goal, the value
+measured (p50 / p95), the same-run baseline and the ratio to it, the target and a verdict.
+
+A row whose part failed or did not run has no value ("no data"); the smoke test checks that
+every row has one.
+"""
 
 from __future__ import annotations
 
+import math
 import statistics
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
+
+R = dict[str, Any]
+Pair = tuple[float, float | None]
 
 
 @dataclass(frozen=True)
-class GoalRow:
+class Figure:
+    """How to read one row out of the results."""
+
     goal: str
     what: str
-    measured: str
+    unit: str
+    measured: Callable[[R], Pair]
+    limits: tuple[float | None, float | None] | None = None
+    """Ceilings for p50 / p95 (floors when `higher` is set); None = information only."""
+    baseline: str = ""
+    base: Callable[[R], float] | None = None
+    higher: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    goal: str
+    what: str
+    p50: float | None
+    p95: float | None
+    unit: str
+    baseline: str
+    base_value: float | None
+    ratio: float | None
     target: str
-    met: bool
+    verdict: str
 
-    def line(self) -> str:
-        mark = "met" if self.met else "NOT MET"
-        return f"{self.goal:<4} {self.what:<46} {self.measured:>22}  {self.target:<16} {mark}"
-
-
-def _ms(median: float, p95: float) -> str:
-    return f"{median:.1f} / {p95:.1f} ms"
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def startup_rows(s: dict[str, Any], label: str = "") -> list[GoalRow]:
-    p, c, ratio = s["prodops_ms"], s["home_counts_ms"], s["ratio_median"] or float("inf")
-    counted = s["counts_ratio_median"] or float("inf")
-    imports = s["imports"].get("imported_before_first_frame", ["?"])
-    return [
-        GoalRow("G1", f"first frame with data, pty{label}", _ms(p["median"], p["p95"]),
-                "<= 500 / 700 ms", p["median"] <= 500 and p["p95"] <= 700),
-        GoalRow("G1", "  ratio to empty Textual app (medians)", f"{ratio:.2f}x", "<= 1.3x",
-                ratio <= 1.3),
-        GoalRow("", "  Home counts complete (p50 / p95)", _ms(c["median"], c["p95"]),
-                "(info)", True),
-        GoalRow("", "  counts complete / empty app (medians)", f"{counted:.2f}x", "(info)", True),
-        GoalRow("G2", "heavy imports before first frame", ", ".join(imports) or "none",
-                "none", not imports),
-    ]  # fmt: skip
+def _read(call: Callable[[R], Any], results: R) -> Any:
+    try:
+        return call(results)
+    except (KeyError, TypeError, ValueError, IndexError, StopIteration, ZeroDivisionError):
+        return None
 
 
-def _key(result: dict[str, Any], table: str, key: str, kind: str) -> dict[str, float]:
-    summary: dict[str, float] = result[table]["keys"][key][kind]
-    return summary
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
-def key_rows(r: dict[str, Any], table: str) -> list[GoalRow]:
-    n = f"{r[table]['rows']:,}"
-    down = _key(r, table, "down", "drawn")
-    page = _key(r, table, "page_down", "rows")
-    end = _key(r, table, "end", "rows")
-    return [
-        GoalRow("G3", f"cursor down, {n} rows", _ms(down["median"], down["p95"]),
-                "<= 10 / 20 ms", down["median"] <= 10 and down["p95"] <= 20),
-        GoalRow("G4", f"page down (rows drawn), {n} rows", _ms(page["median"], page["p95"]),
-                "<= 35 / 50 ms", page["median"] <= 35 and page["p95"] <= 50),
-        GoalRow("G4", f"End (rows drawn), {n} rows", _ms(end["median"], end["p95"]),
-                "<= 35 / 50 ms", end["median"] <= 35 and end["p95"] <= 50),
-    ]  # fmt: skip
+def _target(figure: Figure) -> str:
+    if figure.limits is None:
+        return "(info)"
+    sign = ">=" if figure.higher else "<="
+    cells = [f"{v:,g}" if v is not None else "-" for v in figure.limits]
+    return f"{sign} {' / '.join(cells) if figure.limits[1] is not None else cells[0]} {figure.unit}"
 
 
-def filter_rows(r: dict[str, Any]) -> list[GoalRow]:
-    steps = [s for s in r["filter"] if "rows_painted_ms" in s]
-    shown = [s["rows_painted_ms"] for s in steps]
-    counted = [s["count_ms"] for s in steps]
-    echo = [s["echo_ms"] for s in r["filter"]]
-    med, worst = statistics.median(shown), max(shown)
-    return [
-        GoalRow("G5", "filter key -> matching rows drawn (p50/max)", _ms(med, worst),
-                "<= 100 / 150 ms", med <= 100 and worst <= 150),
-        GoalRow("", "  filter key -> typed char drawn (p50/max)",
-                _ms(statistics.median(echo), max(echo)), "(info)", True),
-        GoalRow("G7", "filter key -> match count shown (max)", f"{max(counted):.1f} ms",
-                "<= 250 ms", max(counted) <= 250),
-    ]  # fmt: skip
+def _verdict(figure: Figure, p50: float | None, p95: float | None) -> str:
+    if p50 is None:
+        return "no data"
+    if figure.limits is None:
+        return "info"
+    checks = [(p50, figure.limits[0]), (p95, figure.limits[1])]
+    fails = [
+        value is not None
+        and limit is not None
+        and (value < limit if figure.higher else value > limit)
+        for value, limit in checks
+    ]
+    if not any(fails):
+        return "met"
+    return "p95 not met" if fails == [False, True] else "NOT MET"
 
 
-def memory_rows(r: dict[str, Any]) -> list[GoalRow]:
-    rss = r["rss_mb"]
-    now = max(rss["after_browse"], rss["after_search"])
-    return [
-        GoalRow("G13", "RSS after browse + search (VmRSS)", f"{now:.0f} MB", "<= 150 MB",
-                now <= 150),
-        GoalRow("", "  peak RSS (ru_maxrss)", f"{rss['peak']:.0f} MB", "(info)", True),
-    ]  # fmt: skip
+def row(figure: Figure, results: R) -> Row:
+    pair = _read(figure.measured, results)
+    p50, p95 = (_number(pair[0]), _number(pair[1])) if pair else (None, None)
+    base = _number(_read(figure.base, results)) if figure.base else None
+    ratio = round(p50 / base, 2) if p50 is not None and base else None
+    return Row(figure.goal, figure.what, p50, p95, figure.unit, figure.baseline, base, ratio,
+               _target(figure), _verdict(figure, p50, p95))  # fmt: skip
 
 
-def all_rows(
-    startup: dict[str, Any] | None,
-    large: dict[str, Any],
-    compiling: dict[str, Any] | None = None,
-) -> list[GoalRow]:
-    rows = startup_rows(startup) if startup else []
-    rows += startup_rows(compiling, " (no bytecode cache)") if compiling else []
-    rows += key_rows(large, "all_feedback") + key_rows(large, "inbox")
-    return rows + filter_rows(large) + memory_rows(large)
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in ("items/s", "rows/s", "modules"):
+        return f"{value:,.0f}"
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = [
+        "| goal | what | measured p50 / p95 | baseline (same run) | ratio | target | verdict |",
+        "|---|---|---|---|---:|---|---|",
+    ]
+    for r in rows:
+        measured = _fmt(r.p50, r.unit) + (f" / {_fmt(r.p95, r.unit)}" if r.p95 is not None else "")
+        base = f"{r.baseline} {_fmt(r.base_value, '')}" if r.baseline else ""
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
+        lines.append(f"| {r.goal} | {r.what} | {measured} {r.unit} | {base} | {ratio} |"
+                     f" {r.target} | {r.verdict} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def median_max(values: list[float]) -> Pair:
+    return statistics.median(values), max(values)
+
+
+def summary(block: dict[str, float]) -> Pair:
+    return block["median"], block["p95"]

@@ -1,8 +1,11 @@
-"""Measure issue 2's performance goals and print them against their targets.
+"""Run the whole benchmark suite and report every figure against its goal and as a ratio to a
+baseline measured in the same run (an empty Textual app; raw sqlite3; a raw HTTP client).
 
-    uv run python benchmarks/run.py [--size large|medium|small] [--runs N] [--skip-startup]
+    uv run python benchmarks/run.py                      # large workspace, the full report
+    uv run python benchmarks/run.py --size tiny --smoke  # every benchmark once, tiny (CI)
 
-Writes benchmarks/results/latest.json. The workspaces are built once into benchmarks/.data/.
+Writes benchmarks/results/latest.{json,md} (or under --out) and prints the markdown table.
+The workspaces are built once into benchmarks/.data/ (large: several minutes).
 """
 
 from __future__ import annotations
@@ -13,103 +16,117 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from report import all_rows
-from startup import interleaved
-from workspace import ensure_workspace
+from figures import FIGURES
+from report import Row, markdown, row
+from suite import Plan, run_all
+from workspace import table_count
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "latest.json"
-COMPARE_SIZE = "small"
-"""The ~1k-10k-row workspace measured in the same run, for ratios."""
+PARTS = ("headless", "empty_app", "startup", "triage", "query_bar", "inbox", "calendar",
+         "ingest", "sync", "raw_sqlite")  # fmt: skip
 
 
-def machine() -> dict[str, Any]:
-    model = ""
+def _cpu_model() -> str:
     with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
         for line in cpuinfo:
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    load = os.getloadavg()
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "-C", str(HERE), "describe", "--always", "--dirty"],
+                          capture_output=True, text=True)  # fmt: skip
+    return done.stdout.strip() or "unknown"
+
+
+def machine() -> dict[str, Any]:
+    import sqlite3
+
+    import textual
+
     return {
         "nproc": os.cpu_count(),
-        "cpu": model,
+        "cpu": _cpu_model(),
         "python": platform.python_version(),
         "kernel": platform.release(),
-        "loadavg_at_start": [round(x, 2) for x in load],
+        "sqlite": sqlite3.sqlite_version,
+        "textual": getattr(textual, "__version__", "?"),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
-def headless(size: str) -> dict[str, Any]:
-    """Run interaction.py in its own process (so its RSS is the app's alone)."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        cmd = [sys.executable, str(HERE / "interaction.py"), "--size", size, "--out", out.name]
-        subprocess.run(cmd, check=True)
-        result: dict[str, Any] = json.loads(Path(out.name).read_text())
-        return result
-
-
-def print_keys(label: str, result: dict[str, Any]) -> None:
-    for table in ("all_feedback", "inbox"):
-        rows = result[table]["rows"]
-        print(f"  {label} {table} ({rows:,} rows): key  drawn / settled / rows drawn (p50, p95 ms)")
-        for key, kinds in result[table]["keys"].items():
-            cells = "  ".join(f"{kinds[k]['median']:6.1f} {kinds[k]['p95']:6.1f}" for k in kinds)
-            print(f"    {key:<10} {cells}")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", default="large", choices=("small", "medium", "large"))
-    parser.add_argument("--runs", type=int, default=9, help="interleaved pty runs per app")
-    parser.add_argument("--skip-startup", action="store_true", help="skip the pty runs")
-    parser.add_argument(
-        "--no-compile-series",
-        action="store_true",
-        help="skip the second pty series that compiles every source at each spawn",
+def scale(plan: Plan, results: dict[str, Any]) -> str:
+    db = plan.db
+    issues, feedback = table_count(db, "issue"), table_count(db, "feedback")
+    inbox = table_count(db, "feedback", "WHERE state = 'new'")
+    sync = results.get("sync", {}).get("issues", "?")
+    ingest = results.get("ingest", {})
+    items = ingest.get("items", "?")
+    return (
+        f"workspace `{plan.size}`: {issues:,} issues, {feedback:,} feedback (Inbox {inbox:,} new);"
+        f" ingest.py --size {ingest.get('size', '?')} ({items} items);"
+        f" sync under latency: {sync} Jira issues"
     )
-    args = parser.parse_args()
-    db = ensure_workspace(args.size)
-    ensure_workspace(COMPARE_SIZE)
-    results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine()}
-    results["size"] = args.size
-    if not args.skip_startup:
-        print(f"pty first frame: {args.runs} interleaved runs each...", flush=True)
-        results["startup"] = interleaved(db, args.runs)
-        if not args.no_compile_series:
-            print("again without a bytecode cache (how earlier runs measured)...", flush=True)
-            results["startup_compiling"] = interleaved(db, args.runs, bytecode=False)
-    print(f"headless keys on {args.size}, then {COMPARE_SIZE}...", flush=True)
-    results["headless"] = {args.size: headless(args.size), COMPARE_SIZE: headless(COMPARE_SIZE)}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2))
-    show(results, args.size)
 
 
-def show(results: dict[str, Any], size: str) -> None:
-    startup = results.get("startup")
-    for key in ("startup", "startup_compiling"):
-        series = results.get(key)
-        if series:
-            e, p, c = series["empty_app_ms"], series["prodops_ms"], series["home_counts_ms"]
-            print(f"\n{key}: empty app {e['median']:.0f} / {e['p95']:.0f} ms (p50 / p95)")
-            print(f"  prodops first frame with data {p['median']:.0f} / {p['p95']:.0f} ms")
-            print(f"  prodops Home counts complete {c['median']:.0f} / {c['p95']:.0f} ms")
-            print(f"  imports: {series['imports']}")
-    for label, result in results["headless"].items():
-        print_keys(label, result)
-        print(f"  {label} filter: {result['filter']}")
-        print(f"  {label} rss MB: {result['rss_mb']}; store calls ms: {result['filter_db_ms']}")
-    print()
-    for row in all_rows(startup, results["headless"][size], results.get("startup_compiling")):
-        print(row.line())
-    print(f"\nwritten to {RESULTS}")
+def header(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    return (f"{results['date']} UTC, commit {results['commit']}, `{results['command']}`; "
+            f"{m['nproc']} vCPU {m['cpu']}, Python {m['python']}, SQLite {m['sqlite']}, "
+            f"textual {m['textual']}; load average {m['loadavg_at_start']} at start, "
+            f"{m['loadavg_at_end']} at end. {results['scale']}.")  # fmt: skip
+
+
+def build_rows(results: dict[str, Any]) -> list[Row]:
+    return [row(figure, results) for figure in FIGURES]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large", choices=("tiny", "small", "medium", "large"))
+    parser.add_argument("--runs", type=int, default=9, help="repetitions (pty series, queries)")
+    parser.add_argument("--smoke", action="store_true", help="each benchmark once, no pauses")
+    parser.add_argument("--only", nargs="+", choices=PARTS, help="run only these parts")
+    parser.add_argument("--compile-series", action="store_true",
+                        help="also a pty series compiling every source at each spawn")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    runs = 1 if args.smoke else args.runs
+    plan = Plan(args.size, runs, smoke=args.smoke, compile_series=args.compile_series)
+    command = "run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "command": command.strip(),
+        "commit": _commit(),
+        "machine": machine(),
+        "size": args.size,
+        "word": plan.word,
+    }
+    results |= run_all(plan, set(args.only) if args.only else None)
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["scale"] = scale(plan, results)
+    rows = build_rows(results)
+    results["rows"] = [r.as_dict() for r in rows]
+    table = f"{header(results)}\n\n{markdown(rows)}\n"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(results, indent=2, default=str))
+    (args.out / "latest.md").write_text(table)
+    print(table)
+    print(f"written to {args.out / 'latest.json'} and latest.md", file=sys.stderr)
+    missing = [r.what for r in rows if r.verdict == "no data"]
+    if missing:
+        print(f"no data for: {'; '.join(missing)}", file=sys.stderr)
+    return 1 if missing and not args.only else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
