@@ -34,6 +34,12 @@ def _children(node: Node) -> list[Node]:
     return [child for child in content if isinstance(child, dict)]
 
 
+def _kind(node: Node) -> str:
+    """The node's `type`, "" unless it is text (a list or object there is not a kind)."""
+    kind = node.get("type")
+    return kind if isinstance(kind, str) else ""
+
+
 def _attr(node: Node, name: str) -> Any:
     attrs = node.get("attrs")
     return attrs.get(name) if isinstance(attrs, dict) else None
@@ -52,8 +58,8 @@ def _blocks(nodes: list[Node], depth: int) -> str:
 def _block(node: Node, depth: int) -> str:
     if depth > _MAX_DEPTH:
         return ""
-    kind = node.get("type")
-    render = _BLOCKS.get(kind) if isinstance(kind, str) else None
+    kind = _kind(node)
+    render = _BLOCKS.get(kind)
     if render is not None:
         return render(node, depth)
     if kind in _INLINE_KINDS or "text" in node:
@@ -64,7 +70,7 @@ def _block(node: Node, depth: int) -> str:
 
 
 def _all_inline(node: Node) -> bool:
-    return all(child.get("type") in _INLINE_KINDS for child in _children(node))
+    return all(_kind(child) in _INLINE_KINDS for child in _children(node))
 
 
 def _inlines(nodes: list[Node], depth: int) -> str:
@@ -74,7 +80,7 @@ def _inlines(nodes: list[Node], depth: int) -> str:
 def _inline(node: Node, depth: int) -> str:
     if depth > _MAX_DEPTH:
         return ""
-    kind = node.get("type")
+    kind = _kind(node)
     if kind == "text" or (kind not in _INLINE_KINDS and "text" in node):
         text = node.get("text")
         return _marked(text, node.get("marks")) if isinstance(text, str) else ""
@@ -95,7 +101,7 @@ def _inline(node: Node, depth: int) -> str:
 def _marked(text: str, marks: object) -> str:
     if not text or not isinstance(marks, list):
         return text
-    by_type = {m.get("type"): m for m in marks if isinstance(m, dict)}
+    by_type = {_kind(m): m for m in marks if isinstance(m, dict)}
     for kind in _MARK_ORDER:
         mark = by_type.get(kind)
         if mark is None:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 _MAX_MESSAGE = 300
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:
@@ -117,7 +117,7 @@ def remote_detail(response: httpx.Response) -> str:
     """The error text a service put in its JSON body (Jira, Zendesk, GrowthBook shapes), cleaned."""
     try:
         body = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     parts: list[str] = []
     if isinstance(body, dict):

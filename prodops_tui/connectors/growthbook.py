@@ -16,6 +16,7 @@ from prodops_tui.connectors.growthbook_map import (
     results_summary,
 )
 from prodops_tui.connectors.http import HttpCore
+from prodops_tui.connectors.paging import Trail
 
 __all__ = ["GrowthBookConnector"]
 
@@ -81,7 +82,9 @@ class GrowthBookConnector:
         if self._metrics is None:
             found: dict[str, str] = {}
             offset: int | None = 0
+            trail = Trail("growthbook", "GrowthBook", "a metrics offset")
             while offset is not None:
+                trail.follow(offset)
                 body = await self.http.get_json("/api/v1/metrics", params=self._params(offset))
                 found.update(metric_names(body))
                 _, offset = list_page(body, "metrics")
@@ -94,7 +97,9 @@ class GrowthBookConnector:
         watermark = _watermark(cursor)
         newest = watermark
         offset: int | None = 0
+        trail = Trail("growthbook", "GrowthBook", "an experiments offset")
         while offset is not None:
+            trail.follow(offset)
             params = self._params(offset, sortBy="dateUpdated", sortOrder="desc")
             items, offset = list_page(await self.http.get_json(_LIST, params=params), "experiments")
             fresh: list[tuple[Any, dict[str, Any]]] = []

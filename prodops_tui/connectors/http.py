@@ -8,7 +8,6 @@ Error text names the method and path only: never a query string, header or crede
 """
 
 import asyncio
-import json
 import logging
 import random
 import ssl
@@ -24,6 +23,7 @@ from typing import Any, Self
 
 import httpx
 
+from prodops_tui.connectors import json_body
 from prodops_tui.connectors.errors import BadResponse, NetworkError, retry_after, status_error
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@cache
 def _user_agent() -> str:
     try:
         return f"prodops/{version('prodops-tui')}"
@@ -216,7 +217,7 @@ class HttpCore:
                 status=response.status_code,
             )
         try:
-            return json.loads(response.content)
+            return json_body.loads(response.content)
         except ValueError:
             raise BadResponse(
                 f"{self.name} sent malformed or truncated JSON on {where}",

@@ -120,9 +120,11 @@ class JiraConnector:
         wanted = self.options.get("estimate_field")
         names = (wanted,) if isinstance(wanted, str) and wanted else POINTS_NAMES
         by_name = {
-            f.get("name"): f.get("id")
+            f["name"]: f["id"]
             for f in fields
-            if isinstance(f, dict) and isinstance(f.get("id"), str)
+            if isinstance(f, dict)
+            and isinstance(f.get("id"), str)
+            and isinstance(f.get("name"), str)
         }
         return next((str(by_name[n]) for n in names if n in by_name), None)
 

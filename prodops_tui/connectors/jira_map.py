@@ -56,10 +56,10 @@ def parse_time(text: object, where: str = "issue") -> datetime:
         raise bad(f"a malformed {where}: a timestamp is not text")
     try:
         moment = datetime.fromisoformat(text)  # 3.11 reads Jira's `+0000` offsets too
-    except ValueError:
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted out of range
         raise bad(f"a malformed {where}: a timestamp is not in Jira's format") from None
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC)
     raise bad(f"a malformed {where}: a timestamp is not in Jira's format")
 
 

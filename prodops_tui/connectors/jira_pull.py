@@ -15,6 +15,7 @@ from typing import Any
 from prodops_tui.connectors.base import Page
 from prodops_tui.connectors.http import HttpCore
 from prodops_tui.connectors.jira_map import ISSUE_FIELDS, bad, field, issue_row, jql_time, remote_id
+from prodops_tui.connectors.paging import Trail
 
 SEARCH = "/rest/api/3/search/jql"
 BULK_FETCH = "/rest/api/3/issue/bulkfetch"
@@ -51,9 +52,12 @@ def window_jql(scope: Scope, since: datetime | None) -> str:
 
 
 async def id_pages(http: HttpCore, jql: str) -> AsyncIterator[list[str]]:
-    """Issue ids matching `jql`, one search page at a time, until `isLast`."""
+    """Issue ids matching `jql`, one search page at a time, until `isLast` (a token handed out
+    twice is a pagination loop: BadResponse)."""
     token: str | None = None
+    trail = Trail("jira", "Jira", "a search page token")
     while True:
+        trail.follow(token)
         body: dict[str, Any] = {"jql": jql, "fields": ["id"], "maxResults": ID_PAGE}
         if token:
             body["nextPageToken"] = token

@@ -1,10 +1,10 @@
 """Mixpanel JSON -> `usage_daily` and NPS `feedback` rows; pure, raising only BadResponse."""
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from prodops_tui.connectors import json_body
 from prodops_tui.connectors.growthbook_map import Reader
 
 __all__ = [
@@ -84,7 +84,7 @@ def export_events(content: bytes) -> Iterator[dict[str, Any]]:
         if len(line) > _MAX_EXPORT_LINE:
             raise MP.bad(f"export line {number} is too long")
         try:
-            event = json.loads(line)
+            event = json_body.loads(line)
         except ValueError:
             raise MP.bad(f"export line {number} is not JSON (truncated?)") from None
         if not isinstance(event, dict):

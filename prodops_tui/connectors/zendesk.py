@@ -7,6 +7,7 @@ from prodops_tui.connectors import zendesk_map as zmap
 from prodops_tui.connectors.base import Applied, Edit, Page
 from prodops_tui.connectors.errors import Conflict, Rejected
 from prodops_tui.connectors.http import HttpCore, RateBudget
+from prodops_tui.connectors.paging import Trail
 from prodops_tui.connectors.zendesk_map import Person, bad, field
 from prodops_tui.connectors.zendesk_oauth import deprecation_warning
 
@@ -48,7 +49,9 @@ class ZendeskConnector:
         """Agents and admins (the roles that take a seat) as `person` rows, every page."""
         params: dict[str, Any] = {"role[]": ["agent", "admin"], "page[size]": 100}
         found: list[dict[str, Any]] = []
+        trail = _trail("a user list cursor")
         while True:
+            trail.follow(params.get("page[after]"))
             body = await self.http.get_json("/api/v2/users", params=params)
             found += [zmap.staff_row(raw, self.connection_id) for raw in field(body, "users", list)]
             meta = field(body, "meta", dict, optional=True) or {}
@@ -77,6 +80,8 @@ class ZendeskConnector:
         """Pages of a cursor-based incremental export: (records, after_cursor, whole body)."""
         wanted = self.options.get("per_page", 1000)
         per_page = wanted if isinstance(wanted, int) and 1 <= wanted <= 1000 else 1000
+        trail = _trail("an export cursor")
+        trail.follow(cursor)
         while True:
             params: dict[str, Any] = {"per_page": per_page}
             params.update({"cursor": cursor} if cursor else {"start_time": self._start_time()})
@@ -86,8 +91,10 @@ class ZendeskConnector:
             records = field(body, name, list)
             after = field(body, "after_cursor", str)
             done = field(body, "end_of_stream", bool)
-            if not done and (after == cursor or not records):
+            if not done and not records:
                 raise bad("the export cursor did not move")
+            if not done:
+                trail.follow(after)
             yield records, after, body
             if done:
                 return
@@ -145,7 +152,9 @@ class ZendeskConnector:
         """Answered ratings updated since the cursor (unix seconds), oldest first."""
         since = int(cursor) if cursor.isdigit() else self._start_time()
         params: dict[str, Any] = {"page[size]": 100, "score": "received", "start_time": since}
+        trail = _trail("a ratings cursor")
         while True:
+            trail.follow(params.get("page[after]"))
             body = await self.http.get_json("/api/v2/satisfaction_ratings", params=params)
             ratings = field(body, "satisfaction_ratings", list)
             await self._fetch_people([field(raw, "requester_id", int) for raw in ratings])
@@ -176,7 +185,9 @@ class ZendeskConnector:
         path = f"/api/v2/tickets/{number}/comments"
         params: dict[str, Any] = {"page[size]": 100}
         found: list[dict[str, Any]] = []
+        trail = _trail("a comments cursor")
         while True:
+            trail.follow(params.get("page[after]"))
             body = await self.http.get_json(path, params=params)
             raw = field(body, "comments", list)
             await self._fetch_people(
@@ -235,6 +246,10 @@ class ZendeskConnector:
             status=409,
             remote_version=version,
         )
+
+
+def _trail(what: str) -> Trail:
+    return Trail("zendesk", "Zendesk", what)
 
 
 def _tag_list(payload: Mapping[str, Any], key: str) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from prodops_tui.connectors import json_body
 from prodops_tui.connectors.auth import OAuthGrant
 from prodops_tui.connectors.errors import AuthError, BadResponse, Rejected
 from prodops_tui.connectors.http import HttpCore
@@ -133,7 +134,7 @@ async def _token(http: HttpCore, form: dict[str, Any]) -> Any:
             expired=True,
         ) from None
     try:
-        return response.json()
+        return json_body.loads(response.content)
     except ValueError:
         raise BadResponse("Zendesk's token answer was not JSON.", service="zendesk") from None
 

@@ -17,7 +17,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault, int_param
+from prodops_tui.fakes.zendesk_wire import (
+    Fault,
+    RateWindow,
+    injected_fault,
+    int_param,
+    shaped,
+)
 from prodops_tui.services.generator import Company
 
 __all__ = ["Fault", "create_app", "experiment_json", "iso"]
@@ -219,7 +225,7 @@ def _guard(handler: Handler) -> Handler:
             return _message(
                 429, "Too many requests, limit to 60 per minute", **{"Retry-After": f"{wait:g}"}
             )
-        return await handler(request)
+        return shaped(request, await handler(request))
 
     return guarded
 

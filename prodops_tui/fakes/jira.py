@@ -29,7 +29,7 @@ from prodops_tui.fakes import (
     jira_writes,
 )
 from prodops_tui.fakes.jira_data import ME, JiraData, build, priority_json, status_json, user
-from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault
+from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault, shaped
 from prodops_tui.services.generator import Company
 
 __all__ = ["Fault", "create_app"]
@@ -70,7 +70,7 @@ def _guard(handler: Handler) -> Handler:
             headers = {"Retry-After": f"{wait:g}", "RateLimit-Reason": "jira-burst-based"}
             body = {"errorMessages": ["Rate limit exceeded."], "errors": {}}
             return JSONResponse(body, 429, headers=headers)
-        response = await handler(request)
+        response = shaped(request, await handler(request))
         if request.method != "GET" and _take_lost(state.lost, request.url.path):
             body = {"errorMessages": ["Gateway timeout after the change was made."], "errors": {}}
             return JSONResponse(body, 504)

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault
+from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault, shaped
 from prodops_tui.services.generator import Company
 
 __all__ = ["Fault", "create_app", "daily_count", "daily_unique"]
@@ -107,7 +107,7 @@ def _guard(handler: Handler) -> Handler:
             )
         state.in_flight += 1
         try:
-            return await handler(request)
+            return shaped(request, await handler(request))
         finally:
             state.in_flight -= 1
 

@@ -30,6 +30,7 @@ from prodops_tui.fakes.zendesk_wire import (
     error,
     injected_fault,
     int_param,
+    shaped,
 )
 from prodops_tui.services.generator import Company
 
@@ -56,7 +57,7 @@ def _guard(handler: Handler, incremental: bool = False) -> Handler:
             if wait is not None:
                 text = "Rate limit exceeded; retry later."
                 return error(429, "APIRateLimitExceeded", text, **{"Retry-After": f"{wait:g}"})
-        response = await handler(request)
+        response = shaped(request, await handler(request))
         response.headers["X-Rate-Limit"] = str(state.limit.limit)
         response.headers["X-Rate-Limit-Remaining"] = str(state.limit.remaining)
         return response

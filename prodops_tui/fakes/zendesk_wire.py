@@ -102,11 +102,14 @@ class RateWindow:
 
 @dataclass
 class Fault:
-    """One injected misbehaviour, served instead of the next matching response.
+    """One injected misbehaviour, served instead of (or around) the next matching response.
 
     kind: "status" (status + optional Retry-After), "html" (an HTML error page), "truncated"
     (a cut JSON body), "slow" (wait `delay` seconds, then answer normally), "drop" (declare a
-    longer body than is sent, so the connection ends mid-body).
+    longer body than is sent, so the connection ends mid-body), "replay" (answer the request
+    made `back` requests earlier on this path again: back=1 hands out the cursor or token the
+    client just sent, a pagination loop; back=2 one it had before, a cursor going backwards),
+    "trickle" (the real answer, its body sent in `chunks` parts `delay` seconds apart).
     """
 
     kind: str
@@ -115,6 +118,12 @@ class Fault:
     delay: float = 0.0
     path: str = ""
     """Only requests whose path starts with this; empty matches all."""
+    query: str = ""
+    """Only requests whose query string holds this (e.g. "offset=": list pages, not details)."""
+    after: int = 0
+    """Let this many matching requests through first (a 401 or a 5xx burst mid-sync)."""
+    back: int = 1
+    chunks: int = 4
 
 
 class _Dropped(Response):
@@ -126,9 +135,12 @@ class _Dropped(Response):
         )
 
 
-def take_fault(faults: list[Fault], path: str) -> Fault | None:
+def take_fault(faults: list[Fault], path: str, query: str = "") -> Fault | None:
     for index, fault in enumerate(faults):
-        if path.startswith(fault.path):
+        if path.startswith(fault.path) and fault.query in query:
+            if fault.after > 0:
+                fault.after -= 1
+                return None
             return faults.pop(index)
     return None
 
@@ -150,6 +162,55 @@ async def serve_fault(fault: Fault) -> Response | None:
 
 
 async def injected_fault(request: Request) -> Response | None:
-    """The next injected fault for this request's path, served; None when there is none."""
-    fault = take_fault(request.app.state.faults, request.url.path)
-    return None if fault is None else await serve_fault(fault)
+    """The next injected fault for this request's path, served; None when there is none (or
+    when it acts around the handler: "replay" rewrites the request, "trickle" waits for
+    `shaped`). Every request is remembered per path, for replays."""
+    path = request.url.path
+    fault = take_fault(request.app.state.faults, path, request.url.query)
+    history = _history(request, path)
+    if fault is not None and fault.kind == "replay" and len(history) >= fault.back:
+        query, body = history[-fault.back]
+        request.scope["query_string"] = query
+        request._body = body  # Starlette's body cache: the handler reads the earlier body
+        for cached in ("_url", "_query_params"):
+            request.__dict__.pop(cached, None)
+        return None
+    history.append((request.scope.get("query_string", b""), await request.body()))
+    if fault is not None and fault.kind == "trickle":
+        request.state.trickle = fault
+        return None
+    return None if fault is None or fault.kind == "replay" else await serve_fault(fault)
+
+
+def shaped(request: Request, response: Response) -> Response:
+    """The handler's response, trickled if a "trickle" fault was taken for this request."""
+    fault: Fault | None = getattr(request.state, "trickle", None)
+    return response if fault is None else _Trickled(response, fault)
+
+
+def _history(request: Request, path: str) -> deque[tuple[bytes, bytes]]:
+    state = request.app.state
+    if not hasattr(state, "history"):
+        state.history = {}
+    found: deque[tuple[bytes, bytes]] = state.history.setdefault(path, deque(maxlen=4))
+    return found
+
+
+class _Trickled(Response):
+    """A finished response whose body goes out in parts, with pauses between them."""
+
+    def __init__(self, inner: Response, fault: Fault) -> None:
+        self.status_code, self.body, self.background = inner.status_code, inner.body, None
+        self.raw_headers = inner.raw_headers  # the guard may still add headers
+        self.fault = fault
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body, parts = bytes(self.body), max(1, self.fault.chunks)
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send(start | {"headers": self.raw_headers})
+        size = -(-len(body) // parts) or 1
+        for offset in range(0, max(len(body), 1), size):
+            await asyncio.sleep(self.fault.delay)
+            more = offset + size < len(body)
+            chunk = body[offset : offset + size]
+            await send({"type": "http.response.body", "body": chunk, "more_body": more})

@@ -4,8 +4,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from prodops_tui.connectors import zendesk_map as zmap
 from prodops_tui.connectors.errors import BadResponse
@@ -111,59 +109,3 @@ def test_malformed_tickets_raise_bad_response(broken: Any) -> None:
     with pytest.raises(BadResponse) as caught:
         zmap.ticket_row(broken, sub="acme", connection_id="c", people=PEOPLE)
     assert "\n" not in caught.value.message
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
-timestamps = st.one_of(
-    st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
-    st.text(max_size=30),
-    st.sampled_from(["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", ""]),
-)
-
-
-@st.composite
-def mangled(draw: st.DrawFn, base: dict[str, Any]) -> Any:
-    """A real payload with keys dropped, values replaced, or the whole thing swapped."""
-    if draw(st.integers(0, 19)) == 0:
-        return draw(json_values)
-    payload = dict(base)
-    for key in draw(st.lists(st.sampled_from(sorted(base)), max_size=4)):
-        choice = draw(st.integers(0, 2))
-        if choice == 0:
-            payload.pop(key, None)
-        elif choice == 1:
-            payload[key] = draw(json_values)
-        else:
-            payload[key] = draw(timestamps)
-    return payload
-
-
-def _only_bad_response(call: Any) -> None:
-    try:
-        call()
-    except BadResponse as error:
-        assert "\n" not in error.message
-
-
-FUZZ = settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@FUZZ
-@given(mangled(TICKET))
-def test_fuzzed_tickets_only_raise_bad_response(raw: Any) -> None:
-    _only_bad_response(lambda: zmap.ticket_row(raw, sub="acme", connection_id="c", people=PEOPLE))
-    _only_bad_response(lambda: zmap.is_deleted(raw))
-
-
-@FUZZ
-@given(mangled(RATING), mangled({"id": 1, "name": "n", "organization_fields": {"tier": "x"}}))
-def test_fuzzed_ratings_and_orgs_only_raise_bad_response(rating: Any, org: Any) -> None:
-    _only_bad_response(lambda: zmap.rating_row(rating, sub="a", connection_id="c", people=PEOPLE))
-    _only_bad_response(lambda: zmap.org_row(org, sub="a"))
-    _only_bad_response(lambda: zmap.person(org))
