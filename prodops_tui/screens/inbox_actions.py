@@ -51,6 +51,9 @@ class InboxActions(ListScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.marked = set()
+        self.seen: dict[str, int] = {}
+        """Feedback id -> its version when a key opened an action on it (team workspaces: a
+        change by someone else meanwhile keeps the decision in the log, unapplied)."""
 
     def current_id(self) -> str | None:
         row = self.table.row_at(self.table.cursor)
@@ -66,7 +69,26 @@ class InboxActions(ListScreen):
         elif not self.marked and self.current_id() is None:
             self.notify("No feedback highlighted", severity="warning")
         else:
+            self.note_versions(self.targets())
             then()
+
+    @work(thread=True, group="seen")
+    def note_versions(self, ids: list[str]) -> None:
+        """Remember the versions the member is acting on (a batch: again with its preview)."""
+        self.read_versions(ids)
+
+    def read_versions(self, ids: list[str]) -> None:
+        from prodops_tui.services.versions import item_version
+
+        activity = self.workspace.activity
+        assert activity is not None
+        for feedback_id in ids:
+            try:
+                version = item_version(activity.store(), "feedback", feedback_id)
+            except StoreError:
+                return  # unchecked then; the write reports a real problem
+            if version is not None:
+                self.seen[feedback_id] = version
 
     def targets(self) -> list[str]:
         current = self.current_id()
@@ -124,6 +146,7 @@ class InboxActions(ListScreen):
 
         activity = self.workspace.activity
         assert activity is not None
+        self.read_versions(ids)  # what the preview shows is what the member decides on
         try:
             changes = preview(activity.store(), ids, action)
         except StoreError as error:
@@ -141,13 +164,17 @@ class InboxActions(ListScreen):
     @work(thread=True, group="edit")
     def apply_action(self, ids: list[str], action: "Action") -> None:
         from prodops_tui.services.feedback_actions import apply
+        from prodops_tui.services.versions import ItemChanged
 
         activity = self.workspace.activity
         assert activity is not None
+        seen = {i: self.seen.pop(i) for i in ids if i in self.seen}
         try:
-            changes = apply(activity.store(), ids, action, activity.actor)
+            changes = apply(activity.store(), ids, action, activity.actor, seen=seen)
         except StoreError as error:
             self.app.call_from_thread(self.fail, error)
+            if isinstance(error, ItemChanged):  # the others were applied: show what is now
+                self.app.call_from_thread(self.reload_marks)
             return
         self.app.call_from_thread(self.done, changes)
 
@@ -156,6 +183,10 @@ class InboxActions(ListScreen):
         what = changes[0].summary if len(changes) == 1 else f"{len(changes)} items changed"
         note = f"{what}; {queued} Zendesk tag edit(s) queued" if queued else what
         self.notify(safe_text(note).plain[:300], markup=False)
+        self.reload_marks()
+
+    def reload_marks(self) -> None:
+        """After a write: marks go and the lists read the store again."""
         self.marked.clear()
         self.status.noun = "feedback"
         activity = self.workspace.activity

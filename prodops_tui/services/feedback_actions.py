@@ -6,7 +6,7 @@ a `tags` edit in the outbox (sent with safe_update on the ticket's `updated_stam
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from prodops_tui.models import tables  # noqa: F401  (registers the tables on th
 from prodops_tui.models.enums import FeedbackKind, FeedbackState
 from prodops_tui.services.new_issue import IssueDraft, is_placeholder, queue_issue
 from prodops_tui.services.scoring import rescore_in
+from prodops_tui.services.versions import ItemChanged, Stale, changed_under, lock_item
 from prodops_tui.store.store import Store, StoreError
 
 __all__ = [
@@ -176,10 +177,24 @@ def preview(store: Store, ids: Sequence[str], action: Action) -> list[Change]:
     return [change for _, _, change in planned]
 
 
-def apply(store: Store, ids: Sequence[str], action: Action, actor: str) -> list[Change]:
-    """Apply the action to every item in one transaction; returns the changes made."""
+def apply(
+    store: Store,
+    ids: Sequence[str],
+    action: Action,
+    actor: str,
+    *,
+    seen: Mapping[str, int] | None = None,
+) -> list[Change]:
+    """Apply the action to every item in one transaction; returns the changes made.
+
+    `seen`: item id -> the version the member decided on. An item changed since (by another
+    member or a sync) gets its decision logged but not applied, and ItemChanged is raised once
+    the rest is committed (services/versions.py)."""
     with store.write() as conn:
-        return apply_in(store, conn, ids, action, actor)
+        changes, stale = _apply_all(store, conn, ids, action, actor, seen or {})
+    if stale:
+        raise ItemChanged(stale)
+    return changes
 
 
 def create_issue(
@@ -202,14 +217,37 @@ def create_issue(
 def apply_in(
     store: Store, conn: Connection, ids: Sequence[str], action: Action, actor: str
 ) -> list[Change]:
-    """`apply` inside the caller's write transaction."""
+    """`apply` inside the caller's write transaction (nothing checked against versions)."""
+    changes, _ = _apply_all(store, conn, ids, action, actor, {})
+    return changes
+
+
+def _apply_all(
+    store: Store,
+    conn: Connection,
+    ids: Sequence[str],
+    action: Action,
+    actor: str,
+    seen: Mapping[str, int],
+) -> tuple[list[Change], list[Stale]]:
     now = datetime.now(UTC)
+    for item in sorted(set(ids)):  # one order for every member: no deadlock
+        lock_item(conn, "feedback", item)
     action, planned = _plan(conn, ids, action, now)
+    changes, stale = [], []
     for row, tags, change in planned:
+        label = str(row["subject"] or row["id"])[:40]
+        moved = changed_under(conn, "feedback", row["id"], label, seen.get(row["id"]))
+        if moved is not None:
+            stale.append(moved)
+            detail = {"summary": change.summary, "stale": moved.detail()}
+            _decide(conn, row["id"], action.verb, detail, actor, None, now)
+            continue
         _write_one(store, conn, row, action, tags, change, actor, now)
-    if action.verb == "link":
+        changes.append(change)
+    if action.verb == "link" and changes:
         rescore_in(conn, [action.issue_id])  # its evidence changed: reach, hence the score
-    return [change for _, _, change in planned]
+    return changes, stale
 
 
 def _write_one(
@@ -244,11 +282,23 @@ def _write_one(
             actor=actor,
         )
     detail = {"summary": change.summary, "issue": action.issue_id, "add": adds, "remove": removes}
+    _decide(conn, row["id"], action.verb, detail, actor, edit_id, now)
+
+
+def _decide(
+    conn: Connection,
+    target: str,
+    verb: str,
+    detail: dict[str, Any],
+    actor: str,
+    edit_id: str | None,
+    now: datetime,
+) -> None:
     conn.execute(
         insert(_table("decision")).values(
             actor=actor,
-            target=row["id"],
-            action=action.verb,
+            target=target,
+            action=verb,
             detail={k: v for k, v in detail.items() if v},
             outbox_id=edit_id,
             created_at=now,

@@ -1,5 +1,6 @@
 """services.feedback_actions: link, tag, states, snooze, new issue; previews; one transaction."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from prodops_tui.services.feedback_actions import (
     preview,
 )
 from prodops_tui.services.new_issue import adopt_created
+from prodops_tui.services.versions import ItemChanged, item_version
 from prodops_tui.store.store import Store, StoreError
 
 TICKET = "zendesk:acme:ticket:7"
@@ -177,3 +179,29 @@ def test_create_issue_needs_a_summary_and_changes_nothing_without(filled: Store)
     with pytest.raises(StoreError, match="summary"):
         create_issue(filled, [TICKET], IssueDraft("API", "  "), "pat")
     assert rows(filled, "SELECT count(*) FROM issue") == [(1,)]
+
+
+def test_an_item_changed_by_another_member_is_logged_not_applied(
+    filled: Store, db_url: str
+) -> None:
+    """Ana decides on the versions she saw; Bob changed the ticket meanwhile (another Store,
+    as another member's app): Ana's decision on it is kept in the log with what was stale, not
+    applied and not sent to Zendesk; her decision on the other item is applied."""
+    seen = {i: v for i in (TICKET, NPS) if (v := item_version(filled, "feedback", i)) is not None}
+    assert len(seen) == 2
+    other = Store.open(db_url)
+    try:
+        apply(other, [TICKET], Action("processed"), "bob")
+    finally:
+        other.close()
+    with pytest.raises(ItemChanged, match="Export .* changed under you by bob"):
+        apply(filled, [TICKET, NPS], Action("tag", add=("vip",)), "ana", seen=seen)
+    tags = dict(rows(filled, "SELECT id, tags FROM feedback"))
+    assert "vip" not in str(tags[TICKET]) and "vip" in str(tags[NPS])
+    decisions = rows(
+        filled, "SELECT actor, detail, outbox_id FROM decision WHERE target = :i", i=TICKET
+    )
+    assert [d[0] for d in decisions] == ["bob", "ana"] and decisions[1][2] is None
+    detail = decisions[1][1] if isinstance(decisions[1][1], dict) else json.loads(decisions[1][1])
+    assert detail["stale"]["last_by"] == "bob" and detail["stale"]["seen_version"] == seen[TICKET]
+    assert rows(filled, "SELECT count(*) FROM outbox") == [(0,)]

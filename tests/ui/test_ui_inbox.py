@@ -10,6 +10,8 @@ from textual.widgets import Input, OptionList
 
 from prodops_tui.screens.inbox_dialogs import ChoiceDialog, ConfirmDialog, NewIssueDialog
 from prodops_tui.screens.inbox_link import LinkDialog, QuoteDialog
+from prodops_tui.services.feedback_actions import Action, apply
+from prodops_tui.store.store import Store
 
 SIZE = (120, 36)
 UNTIL = date.today() + timedelta(days=7)
@@ -184,6 +186,35 @@ async def test_space_marks_and_a_bulk_archive_is_previewed(url: str, make_app: A
         assert screen.marked == set()
     rows = query(url, "SELECT state FROM feedback WHERE id IN (:a, :b)", a=first, b=second)
     assert rows == [("archived",), ("archived",)]
+
+
+async def test_a_bulk_action_keeps_another_members_change(url: str, make_app: AppFactory) -> None:
+    """Bob processes an item while Ana's bulk archive preview is open: hers is logged for it,
+    not applied, and she is told; the other marked item is archived."""
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inbox(pilot)
+        first = screen.current_id()
+        await pilot.press("space", "space")
+        await calm(pilot)
+        second = next(iter(screen.marked - {first}))
+        await pilot.press("x")
+        await calm(pilot, 0.3)
+        assert isinstance(app.screen, ConfirmDialog)
+        bob = Store.open(url)
+        try:
+            apply(bob, [str(first)], Action("processed"), "bob")
+        finally:
+            bob.close()
+        await pilot.press("enter")
+        await calm(pilot, 0.3)
+        notes = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        assert any("changed under you by bob" in note for note in notes), notes
+        assert screen.marked == set()
+    states = dict(
+        query(url, "SELECT id, state FROM feedback WHERE id IN (:a, :b)", a=first, b=second)
+    )
+    assert states == {first: "processed", second: "archived"}
 
 
 async def test_w_switches_to_a_state_view(url: str, make_app: AppFactory) -> None:
