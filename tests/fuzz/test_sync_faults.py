@@ -134,15 +134,25 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
+ON_POSTGRESQL = (
+    "429 storm outlasting the retries, mid-sync",
+    "401 mid-sync",
+    "a cursor that goes backwards",
+)
+"""Where the cursor matters most, the scenario runs on PostgreSQL too (skipped without one)."""
+CASES = [(name, "sqlite_url") for name in SCENARIOS] + [(name, "pg_url") for name in ON_POSTGRESQL]
+
+
+@pytest.mark.parametrize(("name", "database"), CASES)
 async def test_sync_against_a_misbehaving_fake(
-    name: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    name: str, database: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scenario = SCENARIOS[name]
+    url = str(request.getfixturevalue(database))
     monkeypatch.setattr(jira_pull, "ID_PAGE", 40)  # several search pages from the tiny company
     app = fake(scenario.kind, company())
     app.state.faults.extend(scenario.faults())
-    store = Store.open(sqlite_url)
+    store = Store.open(url)
     try:
         run = await sync_faulted(store, scenario.kind, app, scenario.stream)
         _check(store, run, scenario)
