@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from prodops_tui.connectors.base import Page
+from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.connectors.http import HttpCore
 from prodops_tui.connectors.jira_map import ISSUE_FIELDS, bad, field, issue_row, jql_time, remote_id
 from prodops_tui.connectors.paging import Trail
@@ -116,17 +117,23 @@ async def pull_issues(http: HttpCore, scope: Scope, cursor: str) -> AsyncIterato
     started = datetime.now(UTC)
     latest = since
     pending: deque[asyncio.Task[tuple[list[dict[str, Any]], tuple[str, ...]]]] = deque()
+    failed: ConnectorError | None = None
     try:
-        async for chunk in _chunks(http, window_jql(scope, since)):
-            pending.append(asyncio.create_task(_fetch(http, scope, chunk)))
-            while len(pending) >= scope.in_flight:
-                rows, gone = await pending.popleft()
-                latest = _later(latest, rows, started)
-                yield _page(rows, gone, latest, cursor)
+        try:
+            async for chunk in _chunks(http, window_jql(scope, since)):
+                pending.append(asyncio.create_task(_fetch(http, scope, chunk)))
+                while len(pending) >= scope.in_flight:
+                    rows, gone = await pending.popleft()
+                    latest = _later(latest, rows, started)
+                    yield _page(rows, gone, latest, cursor)
+        except ConnectorError as exc:
+            failed = exc  # a later search page failed: the fetches under way still land first
         while pending:
             rows, gone = await pending.popleft()
             latest = _later(latest, rows, started)
             yield _page(rows, gone, latest, cursor)
+        if failed is not None:
+            raise failed
     finally:
         for task in pending:
             task.cancel()

@@ -1,89 +1,32 @@
-"""Payloads generated from the vendored OpenAPI schemas (3.0 and 3.1), then damaged.
+"""Payloads generated from the vendored OpenAPI schemas (3.0 and 3.1).
 
-`Schemas(spec).payload(schema)` turns a response schema into a generator `(random.Random) ->
-JSON value`: local `$ref`s resolved (recursive schemas end at a depth cap), `allOf` merged,
-`oneOf`/`anyOf` picking one member, 3.0 `nullable` and 3.1 `type: [..., "null"]`, `enum`,
-`const`, `example`, string formats (date-time, date, email, uri, uuid), numeric bounds, and
-`additionalProperties` (free-form objects get arbitrary JSON). Where a spec is looser than the
-service (API-NOTES.md), three knobs per spec: `hints` (property name -> values the service
-sends where the schema says only "string"), `present` (property names the service always
-sends though the schema marks nothing required) and `overrides` (property name -> the schema to
-use instead, e.g. Jira's free-form `fields` built from the spec's own component schemas).
-
-`damage(value, rnd)` then drops members (required ones too), swaps in wrong types, adds
-unknown members, and plants hostile or huge strings. `payloads()` is the Hypothesis strategy:
-one seed per example, every draw from `random.Random(seed)`, so a failure replays from its seed
-(per-member Hypothesis draws made 5,000 nested payloads take minutes; this takes seconds).
+`Schemas(spec).response(path)` (or `.compile(schema)`) turns a response schema into a generator
+`(random.Random, depth) -> JSON value`: local `$ref`s resolved (recursive schemas end at a depth
+cap), `allOf` merged, `oneOf`/`anyOf` picking one member, 3.0 `nullable` and 3.1
+`type: [..., "null"]`, `enum`, `const`, `example`, string formats (date-time, date, email, uri,
+uuid), numeric bounds, `additionalProperties` (free-form objects get arbitrary JSON), and the
+operation's own example answers now and then. Where a spec is looser than the service
+(API-NOTES.md), three knobs per spec: `hints` (property name -> values the service sends where
+the schema says only "string"), `present` (property names the service always sends though the
+schema marks nothing required) and `overrides` (property name -> the schema to use instead, e.g.
+Jira's free-form `fields` built from the spec's own component schemas). `damage.py` then
+damages half of them; a Hypothesis example is one seed for all of its draws, so a failure
+replays from its seed (per-member Hypothesis draws made 5,000 nested payloads take minutes).
 
 hypothesis-jsonschema was not used: it knows neither OpenAPI 3.0's `nullable` nor its
 `readOnly`/`example` conventions, and drawing every member through Hypothesis is the slow path.
 """
 
+import copy
+import json
 import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hypothesis import strategies as st
-
 from tests.contract.spec_hook import _document, spec_file
-
-Gen = Callable[[random.Random, int], Any]
-"""(random source, depth) -> a JSON value."""
+from tests.fuzz.damage import TIMES, Gen, junk, text
 
 MAX_DEPTH = 7
-OSC52 = "\x1b]52;c;SGVsbG8=\x07"
-HOSTILE = (
-    "[@click=app.quit]Q[/]",
-    "[link=https://evil.example]L[/link]",
-    "Broken [/] and [/",
-    OSC52,
-    "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
-    "\x9b31m C1 CSI",
-    "\u202eevil\u202c",
-    "zero\u200bwidth\ufeff",
-    "\ud800 lone surrogate",
-    "👩‍💻 漢字 ｗｉｄｅ",
-    "\x00\x07\x08\r\n\t",
-    "<html><body>502</body></html>",
-    "9" * 40,
-    "",
-)
-"""Remote text from RELIABILITY.md §1: markup, escapes, bidi, zero-width, surrogates."""
-TIMES = (
-    "2025-06-01T13:05:22.123+0000",
-    "2025-06-01T13:05:22Z",
-    "2025-06-01T13:05:22.123456+02:00",
-    "2025-06-01 13:05:22",
-    "2025-06-01",
-    "0001-01-01T00:00:00+01:00",
-    "9999-12-31T23:59:59-01:00",
-    "2025-13-45T99:99:99Z",
-    "not a time",
-)
-"""Valid ISO 8601 in the shapes the services send, plus edges that overflow or do not parse."""
-ODD = (None, True, False, 0, -1, 2**63, 2**70, 1.5, -0.0, float("nan"), float("inf"), "", "x")
-
-
-def junk(rnd: random.Random, depth: int = 0) -> Any:
-    """Any JSON-ish value (NaN and infinities included: Python's json reads them)."""
-    roll = rnd.random()
-    if depth > 2 or roll < 0.6:
-        return rnd.choice(ODD + HOSTILE[:4] + TIMES[:2])
-    if roll < 0.8:
-        return [junk(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
-    keys = ("id", "key", "name", "", "fields", "updated")
-    return {rnd.choice(keys): junk(rnd, depth + 1) for _ in range(rnd.randint(0, 3))}
-
-
-def text(rnd: random.Random) -> str:
-    roll = rnd.random()
-    if roll < 0.55:
-        return rnd.choice(("Checkout", "ana@example.com", "To Do", "acme", "a b", "x"))
-    if roll < 0.9:
-        return rnd.choice(HOSTILE)
-    if roll < 0.999:
-        return "".join(chr(rnd.randint(0, 0x2FFF)) for _ in range(rnd.randint(1, 12)))
-    return rnd.choice(HOSTILE) * rnd.randint(1000, 30000)  # up to ~1 MB
 
 
 def _digits(rnd: random.Random) -> str:
@@ -120,10 +63,32 @@ class Schemas:
         return self.compile({"$ref": f"#/components/schemas/{name}"})
 
     def response(self, path: str, method: str = "get") -> Gen:
-        """The generator for the 200 JSON answer of one operation."""
+        """The generator for the 200 JSON answer of one operation: from its schema, and a
+        quarter of the time the spec's own example answer (if it has one)."""
         answer = self.document["paths"][path][method]["responses"]["200"]
         answer = self._resolve(answer) if "$ref" in answer else answer
-        return self.compile(answer["content"]["application/json"]["schema"])
+        content = answer["content"]["application/json"]
+        generate = self.compile(content["schema"])
+        examples = self._examples(content)
+        if not examples:
+            return generate
+        return lambda rnd, depth: (
+            copy.deepcopy(rnd.choice(examples)) if rnd.random() < 0.25 else generate(rnd, depth)
+        )
+
+    def _examples(self, content: dict[str, Any]) -> list[Any]:
+        """`example` (Atlassian stores it as a JSON string) and every `examples` value."""
+        found = [content["example"]] if "example" in content else []
+        for example in (content.get("examples") or {}).values():
+            example = self._resolve(example) if "$ref" in example else example
+            found += [example["value"]] if "value" in example else []
+        decoded = []
+        for value in found:
+            try:
+                decoded.append(json.loads(value) if isinstance(value, str) else value)
+            except ValueError:
+                continue
+        return decoded
 
     def compile(self, schema: Any, name: str = "") -> Gen:
         if not isinstance(schema, dict):
@@ -290,38 +255,3 @@ def _number(schema: dict[str, Any], kind: str) -> Gen:
         return value if kind == "number" else int(value)
 
     return generate
-
-
-def damage(value: Any, rnd: random.Random, rate: float, depth: int = 0) -> Any:
-    """`value` with members dropped, retyped, added or made hostile, each with `rate` odds."""
-    if depth and rnd.random() < rate:
-        return junk(rnd) if rnd.random() < 0.6 else text(rnd)
-    if isinstance(value, dict) and depth < 10:
-        out = {
-            k: damage(v, rnd, rate, depth + 1) for k, v in value.items() if rnd.random() >= rate / 2
-        }
-        if rnd.random() < rate:
-            out[rnd.choice(("id", "extra", "fields", "💥"))] = junk(rnd)
-        return out
-    if isinstance(value, list) and depth < 10:
-        kept = value[: rnd.randint(0, len(value))] if rnd.random() < rate else value
-        return [damage(item, rnd, rate, depth + 1) for item in kept]
-    return value
-
-
-def maybe_damaged(generate: Gen, rnd: random.Random) -> Any:
-    """Half the payloads as the schema allows, half damaged (lightly to heavily)."""
-    value = generate(rnd, 0)
-    if rnd.random() < 0.5:
-        return value
-    return damage(value, rnd, rnd.choice((0.01, 0.03, 0.1, 0.3)))
-
-
-def seeds() -> st.SearchStrategy[int]:
-    """One example = one seed; each payload of the example is drawn from `random.Random(seed)`."""
-    return st.integers(min_value=0, max_value=2**64 - 1)
-
-
-def payloads(generate: Gen) -> st.SearchStrategy[Any]:
-    """A Hypothesis strategy of schema payloads, half of them damaged."""
-    return seeds().map(lambda seed: maybe_damaged(generate, random.Random(seed)))

@@ -124,6 +124,14 @@ SCENARIOS = {
         "issues",
         lambda: [Fault("replay", path=SEARCH, after=2, back=1) for _ in range(50)],
         error="Jira sent a search page token it had sent before (a pagination loop)",
+        pages_kept=2,
+    ),
+    "401 on a Jira search page mid-sync": Scenario(
+        "jira",
+        "issues",
+        lambda: [Fault("status", 401, path=SEARCH, after=3)],
+        error="Jira rejected the credentials (HTTP 401) on POST /rest/api/3/search/jql",
+        pages_kept=3,
     ),
     "a GrowthBook offset that goes back": Scenario(
         "growthbook",

@@ -27,16 +27,18 @@ from prodops_tui.connectors.base import Page
 from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables)
 from prodops_tui.services.registry import open_connector
-from tests.fuzz.schema_gen import HOSTILE, Gen, maybe_damaged, seeds
+from tests.fuzz.damage import Gen, maybe_damaged, seeds
 
-EXAMPLES = int(os.environ.get("PRODOPS_FUZZ_EXAMPLES", "1000"))
+ASKED = os.environ.get("PRODOPS_FUZZ_EXAMPLES")
 FUZZ = settings(
-    max_examples=EXAMPLES,
+    max_examples=int(ASKED or 1000),
     deadline=None,
     database=None,
+    derandomize=ASKED is None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-"""R6: `PRODOPS_FUZZ_EXAMPLES=5000` gives the issue's full figure; CI runs 1,000 per connector."""
+"""R6: `PRODOPS_FUZZ_EXAMPLES=5000` gives the issue's full figure with fresh seeds each run; CI
+runs 1,000 per connector with fixed seeds, so it never turns red by chance."""
 
 Answer = Callable[[random.Random, httpx.Request], Any]
 RAW_BODIES = (
@@ -190,4 +192,4 @@ def _storable(value: Any, where: str) -> None:
             _storable(item, where)
 
 
-__all__ = ["FUZZ", "HOSTILE", "Route", "Scripted", "check_rows", "fuzz_connector", "pages_of"]
+__all__ = ["FUZZ", "Route", "Scripted", "check_rows", "fuzz_connector", "pages_of"]
