@@ -109,7 +109,9 @@ class ProdOpsApp(App[None]):
         self.reader = Reader(url)
         changed: Signal[str] = Signal(self, "activity")
         self.activity = Activity(url, read_only=read_only, actor=actor, changed=changed)
-        self.workspace = Workspace(self.reader, workspace, read_only, clock, self.activity)
+        self.workspace = Workspace(
+            self.reader, workspace, read_only, clock, self.activity, sync_interval / 60
+        )
         for mode in SCREENS_BY_MODE:
             self.add_mode(mode, partial(self._make_screen, mode))
         self.sub_title = workspace

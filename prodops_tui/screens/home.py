@@ -81,7 +81,7 @@ def read_overview(workspace: Workspace) -> Overview:
     """Source health, the two short lists and the counts over small tables."""
     reader = workspace.reader
     today = workspace.today()
-    found = sources(reader, workspace.clock())
+    found = sources(reader, workspace.clock(), workspace.sync_minutes)
     health = {
         "stale": sum(s.state in ("stale", "never synced") for s in found),
         "failing": sum(s.state == "failing" for s in found),

@@ -7,7 +7,7 @@ does the network side (test, sync now, re-authenticate)."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +16,10 @@ from sqlmodel import SQLModel
 from prodops_tui.connectors.zendesk_oauth import TOKEN_END, deprecation_warning
 from prodops_tui.credentials import CredentialError, PassphraseNeeded, env_var, resolve
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+from prodops_tui.services import staleness
 from prodops_tui.services.doctor import token_expiry
 from prodops_tui.services.seats import SeatUse, seat_use
+from prodops_tui.services.staleness import DEFAULT_INTERVAL_MINUTES
 from prodops_tui.store.store import Store
 
 __all__ = [
@@ -31,7 +33,6 @@ __all__ = [
     "deprecation",
 ]
 
-DEFAULT_INTERVAL_MINUTES = 15.0
 DEPRECATION_WARN_DAYS = 90
 """An announced end of a sign-in method is a warning from this many days before it."""
 Lookup = Callable[[Mapping[str, Any]], tuple[str, str | None]]
@@ -122,7 +123,6 @@ def _streams(
     query = select(table).where(table.c.connection_id == connection_id).order_by(table.c.stream)
     with store.read() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
-    limit = timedelta(minutes=interval)
     found = []
     for row in rows:
         success = _aware(row["last_success_at"])
@@ -136,7 +136,7 @@ def _streams(
                 last_error_at=_aware(row["last_error_at"]),
                 rate_remaining=row["rate_remaining"],
                 rate_reset_at=_aware(row["rate_reset_at"]),
-                stale=success is None or now - success > limit,
+                stale=staleness.is_stale(success, now, interval),
             )
         )
     return found
@@ -167,14 +167,6 @@ def deprecation(kind: str, auth_method: str, today: date) -> tuple[str, str]:
     return level, line
 
 
-def _interval(connection: Mapping[str, Any], default: float) -> float:
-    options = connection.get("options") or {}
-    wanted = options.get("sync_minutes") if isinstance(options, dict) else None
-    if isinstance(wanted, int | float) and not isinstance(wanted, bool) and wanted > 0:
-        return float(wanted)
-    return default if default > 0 else DEFAULT_INTERVAL_MINUTES
-
-
 def connection_health(
     store: Store,
     connection_id: str,
@@ -187,7 +179,7 @@ def connection_health(
     row = connection_row(store, connection_id)
     if row is None:
         return None
-    interval = _interval(row, interval_minutes)
+    interval = staleness.interval_minutes(row.get("options"), interval_minutes)
     kind, method = str(row["kind"]), str(row.get("auth_method") or "")
     credential, secret = lookup(row)
     token = ("", "")

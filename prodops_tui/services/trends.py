@@ -1,11 +1,14 @@
 """The trend charts of a period in one read (Home's charts, the digest's), and source health."""
 
+import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+from typing import Any
 
 from prodops_tui.models.enums import ExperimentStatus
 from prodops_tui.services import stats
 from prodops_tui.services.conflicts import conflicting_ids
+from prodops_tui.services.staleness import DEFAULT_INTERVAL_MINUTES, interval_minutes, is_stale
 from prodops_tui.services.stats import (
     Adoption,
     DecisionWeeks,
@@ -18,16 +21,12 @@ from prodops_tui.store import stats_sql
 from prodops_tui.store.reads import ListQuery, Reader
 
 __all__ = [
-    "STALE_AFTER",
     "Source",
     "Trends",
     "experiments_in_conflict",
     "read_trends",
     "sources",
 ]
-
-STALE_AFTER = timedelta(hours=24)
-"""A source not synced for this long is stale (the status bar's rule)."""
 
 
 @dataclass(frozen=True)
@@ -87,20 +86,35 @@ def _moment(value: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _state(last: datetime | None, error: str, now: datetime) -> str:
-    if error:
-        return "failing"
-    if last is None:
-        return "never synced"
-    return "stale" if now - last > STALE_AFTER else "ok"
+def _options(value: object) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
 
 
-def sources(reader: Reader, now: datetime) -> list[Source]:
-    """Every connection with its last good sync, its pending error and its state."""
+def sources(
+    reader: Reader, now: datetime, sync_minutes: float = DEFAULT_INTERVAL_MINUTES
+) -> list[Source]:
+    """Every connection with its last good sync, its pending error and its state: failing,
+    never synced, stale when a stream has not synced within the connection's interval (the
+    Tools screen's rule, services/staleness.py; `sync_minutes` is the app's interval) or ok."""
     found = []
-    for id_, kind, name, at, error in stats_sql.source_health(reader):
-        last = _moment(at)
-        found.append(Source(id_, kind, name, last, error, _state(last, error, now)))
+    for id_, kind, name, options, newest, oldest, unsynced, error in stats_sql.source_health(
+        reader
+    ):
+        last, minutes = _moment(newest), interval_minutes(_options(options), sync_minutes)
+        if error:
+            state = "failing"
+        elif last is None:
+            state = "never synced"
+        elif unsynced or is_stale(_moment(oldest), now, minutes):
+            state = "stale"
+        else:
+            state = "ok"
+        found.append(Source(str(id_), str(kind), str(name), last, str(error or ""), state))
     return found
 
 

@@ -168,14 +168,18 @@ def shipped_usage(reader: Reader, period: Period, limit: int) -> list[tuple[Any,
     ]
 
 
-def source_health(reader: Reader) -> list[tuple[str, str, str, datetime | str | None, str]]:
-    """(connection id, kind, name, last successful sync of any stream, the newest error that
-    came after it, "" when none) per connection."""
+def source_health(reader: Reader) -> list[tuple[Any, ...]]:
+    """Per connection: (id, kind, name, options, the newest and the oldest successful sync of
+    its streams, how many of its streams never synced, the newest error that came after its
+    stream's last success, "" when none)."""
+    streams = "FROM sync_state s WHERE s.connection_id = c.id"
     sql = (
-        "SELECT c.id, c.kind, c.name, max(s.last_success_at),"
-        " max(CASE WHEN s.last_error <> '' AND (s.last_success_at IS NULL"
-        " OR s.last_error_at >= s.last_success_at) THEN s.last_error ELSE '' END)"
-        " FROM connection c LEFT JOIN sync_state s ON s.connection_id = c.id"
-        " GROUP BY c.id, c.kind, c.name ORDER BY c.kind, c.id"
+        "SELECT c.id, c.kind, c.name, c.options,"
+        f" (SELECT max(s.last_success_at) {streams}),"
+        f" (SELECT min(s.last_success_at) {streams}),"
+        f" (SELECT count(*) {streams} AND s.last_success_at IS NULL),"
+        " (SELECT max(CASE WHEN s.last_error <> '' AND (s.last_success_at IS NULL"
+        f" OR s.last_error_at >= s.last_success_at) THEN s.last_error ELSE '' END) {streams})"
+        " FROM connection c ORDER BY c.kind, c.id"
     )
-    return [(str(i), str(k), str(n), at, str(e or "")) for i, k, n, at, e in _rows(reader, sql, [])]
+    return _rows(reader, sql, [])

@@ -26,6 +26,9 @@ class Workspace:
     """Injected so screenshots and snapshot tests show a fixed "now"."""
     activity: "Activity | None" = None
     """The write side and the background sync; None for a view-only app."""
+    sync_minutes: float = 0.0
+    """The app's background sync interval (0: off); a connection not synced within its
+    interval is stale (services/staleness.py)."""
 
     def today(self) -> date:
         return self.clock().date()

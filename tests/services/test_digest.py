@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 from stats_rows import HOSTILE, NOW, at, fill_stats
 
+from prodops_tui.services import trends
 from prodops_tui.services.digest import Digest, gather, parse_since, result_line
 from prodops_tui.services.digest_render import render
 from prodops_tui.store.reads import Reader
@@ -102,7 +103,7 @@ def test_figures_match_direct_queries(digest: tuple[Digest, Store]) -> None:
     ]
     assert [(r.name, r.days_left) for r in d.renewals] == [("Amplitude", 13)]
     assert {(s.id, s.state, s.error) for s in d.sources} == {
-        ("c-jira", "ok", ""),
+        ("c-jira", "stale", ""),  # synced 3 h ago, the default interval is 15 min
         ("c-zd", "failing", "HTTP 500"),
     }
     assert not d.quiet
@@ -186,3 +187,26 @@ def test_since_takes_hours_days_and_weeks() -> None:
 def test_result_line_reads_the_results_the_tools_report() -> None:
     assert result_line({}) == ""
     assert result_line('{"lift": -0.01, "chance_to_win": 0.42}') == "lift -1.0%, chance to win 42%"
+
+
+def test_a_source_is_stale_past_its_sync_interval(store: Store, db_url: str) -> None:
+    """Home's and the digest's rule is the Tools screen's (services/staleness.py): the
+    connection's own interval, else the app's, else 15 min; a stream never synced is stale."""
+    fill_stats(store)
+    reader = Reader(db_url)
+
+    def states(app_minutes: float = 0.0) -> dict[str, str]:
+        return {s.id: s.state for s in trends.sources(reader, NOW, app_minutes)}
+
+    try:
+        assert states() == {"c-jira": "stale", "c-zd": "failing"}  # Jira synced 3 h ago
+        assert states(240.0)["c-jira"] == "ok"  # the app syncs every 4 h
+        jira = {"id": "c-jira", "kind": "jira", "name": "jira", "base_url": "https://j.test"}
+        store.upsert("connection", [jira | {"options": {"sync_minutes": 60}}])
+        assert states(240.0)["c-jira"] == "stale"  # its own hourly interval wins
+        store.upsert("connection", [jira | {"options": {"sync_minutes": 600}}])
+        assert states()["c-jira"] == "ok"
+        store.upsert("sync_state", [{"connection_id": "c-jira", "stream": "fields"}])
+        assert states()["c-jira"] == "stale"  # a stream that never synced
+    finally:
+        reader.close()

@@ -14,6 +14,7 @@ from prodops_tui.screens.conflicts import ConflictsDialog
 from prodops_tui.screens.home import HomeScreen
 from prodops_tui.screens.home_cards import CARDS, Card
 from prodops_tui.screens.home_charts import EMPTY
+from prodops_tui.services import health
 from prodops_tui.store.store import Store
 from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.charts import Chart
@@ -111,6 +112,34 @@ async def test_number_keys_open_the_list_each_card_counts(
         await pilot.press("8")
         await wait(pilot)
         assert isinstance(app.screen, ConflictsDialog)
+
+
+async def test_stale_sources_follow_the_tools_screens_rule(
+    workspace_url: str, make_app: AppFactory
+) -> None:
+    """Home counts a source stale by the Tools screen's rule (services/staleness.py): Jira's
+    issues synced 5 min ago but its fields an hour ago (stale with a 30-min sync interval,
+    though within a day), Zendesk 3 days ago."""
+    store = Store.open(workspace_url)
+    try:
+        hour_ago = {"connection_id": "jira-1", "stream": "fields"} | {
+            "last_success_at": NOW - timedelta(hours=1)
+        }
+        store.upsert("sync_state", [hour_ago])
+        tools = {
+            c: health.connection_health(
+                store, c, now=NOW, interval_minutes=30, lookup=lambda row: ("keyring", None)
+            )
+            for c in ("jira-1", "zd-1")
+        }
+    finally:
+        store.close()
+    assert {c: h.state for c, h in tools.items() if h} == {"jira-1": "stale", "zd-1": "stale"}
+    app = make_app(workspace_url, sync_interval=30 * 60)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        assert (app.screen.counts["stale"], app.screen.counts["sources"]) == (2, 2)
+        assert cards(app)["Stale sources"].splitlines()[1:] == ["2", "of 2 sources"]
 
 
 async def test_enter_on_a_focused_card_opens_its_screen(
