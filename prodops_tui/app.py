@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from importlib import import_module
@@ -13,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import WorkerCancelled
 
 from prodops_tui.screens.commands import MODE_TITLES, ProdOpsCommands
 from prodops_tui.screens.help import HelpScreen, KeyHelp
@@ -278,7 +280,9 @@ class ProdOpsApp(App[None]):
 async def settle(pilot: "Pilot[None]") -> None:
     """Return once no worker is left, including workers started by workers."""
     while pilot.app.workers:
-        await pilot.app.workers.wait_for_complete()
+        # A cancelled worker was replaced by a newer one of its group: the loop waits for it.
+        with suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 

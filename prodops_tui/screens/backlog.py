@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.timer import Timer
 
 from prodops_tui.screens.backlog_detail import DETAIL, render_context, render_issue
 from prodops_tui.screens.list_screen import ListScreen, ListSpec
@@ -54,7 +55,10 @@ BADGE_STYLES = {
 }
 BADGE_AFTER = 1 + [c.key for c in COLUMNS].index("priority")
 KEY, SUMMARY, PRIORITY, ID = 1, 3, BADGE_AFTER, 1 + BADGE_AFTER
-"""Positions in a table row (seq first) of the issue's key, summary, priority and id."""
+LABELS = 2 + [c.key for c in COLUMNS].index("labels")
+"""Positions in a table row (seq first) of the issue's key, summary, priority, id, labels."""
+SETTLE = 1.5
+"""Seconds without a decision before the list reloads for the changes it was told about."""
 MARK = "●"
 
 
@@ -101,7 +105,12 @@ class BacklogScreen(ListScreen):
         """Issue id -> queued / pushed / conflict / rejected: its latest edit's state."""
         self.marked: dict[str, Target] = {}
         """Issue key -> the marked issue, in marking order."""
-        self.flow = TriageFlow(self, workspace, self.decided, patch=self.repaint_decided)
+        self.flow = TriageFlow(
+            self, workspace, self.decided, patch=self.repaint_decided, restore=self.restore_rows
+        )
+        self._settle: Timer | None = None
+        """While triaging: the reload waiting for the keys to pause."""
+        self._reload_waiting = False
         self._fetched: set[str] = set()
         """Issues whose comments were asked of Jira since the screen opened."""
 
@@ -118,9 +127,24 @@ class BacklogScreen(ListScreen):
         super().on_mount()
         # After the first rows are drawn: reading the outbox imports the write store.
         self.set_timer(0.5, self.load_badges)
+        self.set_timer(0.5, self.flow.warm)
 
     def data_changed(self) -> None:
         self.load_badges()
+
+    def reload_list(self) -> None:
+        """While decisions come in, the decided rows are patched where they are and the full
+        reload (a 100k-row snapshot) waits until the keys pause."""
+        if self._settle is None:
+            super().reload_list()
+        else:
+            self._reload_waiting = True
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self._reload_waiting:
+            self._reload_waiting = False
+            super().reload_list()
 
     @work(thread=True, exclusive=True, group="badges")
     def load_badges(self) -> None:
@@ -144,9 +168,9 @@ class BacklogScreen(ListScreen):
             self.table.repaint()
 
     def target(self, row: Row) -> Target:
-        return Target(
-            int(row[0]), str(row[ID]), str(row[KEY]), str(row[PRIORITY] or ""), str(row[SUMMARY])
-        )
+        labels = tuple(x for x in str(row[LABELS] or "").split(", ") if x)
+        priority, summary = str(row[PRIORITY] or ""), str(row[SUMMARY])
+        return Target(int(row[0]), str(row[ID]), str(row[KEY]), priority, summary, labels)
 
     def targets(self) -> list[Target]:
         """The marked issues, else the highlighted one."""
@@ -185,15 +209,25 @@ class BacklogScreen(ListScreen):
         self.table.repaint()
 
     def repaint_decided(self, targets: list[Target], changes: Sequence["Change"]) -> None:
-        """Show a decision's changes in its rows at once, before the store is read again."""
+        """Show a decision's changes in its rows at once, before the store is read again; a
+        snoozed issue leaves the queue."""
         seq_of = {t.key: t.seq for t in targets}
         cells: dict[int, dict[str, Any]] = {}
+        asleep: set[int] = set()
         for change in changes:
             if change.key in seq_of:
                 shown = change.new
                 shown = ", ".join(map(str, shown)) if isinstance(shown, list) else shown
                 cells.setdefault(seq_of[change.key], {})[change.field] = shown
+                if change.field == "snoozed_until" and shown:
+                    asleep.add(seq_of[change.key])
         self.table.patch_rows(cells)
+        if asleep and AWAKE[0] in self.table.list_query.filters:
+            self.table.drop_rows(asleep)
+
+    def restore_rows(self, targets: list[Target]) -> None:
+        """A refused decision: the list as stored, now."""
+        self.table.reload(keep_cursor=True)
 
     def decided(self, targets: list[Target]) -> None:
         """The decided rows are read again; marks of them go."""
@@ -202,6 +236,9 @@ class BacklogScreen(ListScreen):
         self._show_marks()
         if targets:
             self.table.refresh_rows([t.seq for t in targets])
+            if self._settle is not None:
+                self._settle.stop()
+            self._settle = self.set_timer(SETTLE, self._settled)
         self.load_badges()
         if self.detail.seq is not None:
             self.detail.show(self.detail.seq)

@@ -138,8 +138,12 @@ class ListScreen(Screen[None]):
 
     def _activity_changed(self, what: str) -> None:
         if what == DATA:
-            self.table.reload(keep_cursor=True)
+            self.reload_list()
             self.data_changed()
+
+    def reload_list(self) -> None:
+        """Read the list again with the same row lit (rows changed under it)."""
+        self.table.reload(keep_cursor=True)
 
     def data_changed(self) -> None:
         """Rows changed under the list (sync, edit, push): screens re-read what they add."""

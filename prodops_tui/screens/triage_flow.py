@@ -50,6 +50,7 @@ class Target:
     key: str
     priority: str = ""
     summary: str = ""
+    labels: tuple[str, ...] = ()
 
 
 Done = Callable[[list[Target]], None]
@@ -69,11 +70,18 @@ class TriageFlow:
         session: str | None = None,
         *,
         patch: Patch | None = None,
+        restore: Done | None = None,
     ) -> None:
         self.screen = screen
         self.workspace = workspace
         self.done = done
         self.patch = patch
+        """Shows changes in the rows: the expected ones as the key is pressed, the written
+        ones when the worker is done."""
+        self.restore = restore
+        """Shows the rows as stored again after a write was refused."""
+        self.ready: str | None = None
+        """The status accept moves to, read in a worker (None until then)."""
         self.session = session
         self._index: IssueIndex | None = None
         self.seen: dict[str, int] = {}
@@ -108,10 +116,23 @@ class TriageFlow:
         self._note_versions(targets)
         triage_questions.ask(self, kind, targets)
 
+    def warm(self) -> None:
+        """Read what the keys show before their writes (the ready status), off the UI thread."""
+        self._run(self._read_ready, "triage-seen")
+
+    def _read_ready(self) -> None:
+        from prodops_tui.services.triage import get_ready_status
+
+        try:
+            self.ready = get_ready_status(self.store())
+        except StoreError:
+            self.ready = None  # the status then shows when the write is done
+
     def _note_versions(self, targets: list[Target]) -> None:
         def job() -> None:
             from prodops_tui.services.versions import item_version
 
+            self._read_ready()
             for target in targets:
                 try:
                     version = item_version(self.store(), "issue", target.id)
@@ -167,6 +188,7 @@ class TriageFlow:
     def _write(self, targets: list[Target], action: "Action") -> None:
         activity = self.workspace.activity
         assert activity is not None
+        self._show_expected(targets, action)
 
         def job() -> None:
             from prodops_tui.services.triage import batch
@@ -179,7 +201,7 @@ class TriageFlow:
                 )
             except StoreError as error:
                 self.tell(str(error), error=True)
-                self.app.call_from_thread(self._publish)  # show what it is now
+                self.app.call_from_thread(self._refused, targets)
                 return
             self.app.call_from_thread(self._written, targets, decided.changes)
             what = targets[0].key if len(targets) == 1 else f"{len(targets)} issues"
@@ -187,6 +209,26 @@ class TriageFlow:
             self.tell(f"{what}: {action.kind}{queued}")
 
         self._run(job, "triage-write")
+
+    def _show_expected(self, targets: list[Target], action: "Action") -> None:
+        """Repaint the rows as the decision will leave them, before the worker writes it."""
+        if self.patch is None:
+            return
+        from prodops_tui.services.triage_expect import expected_changes
+
+        expected = [
+            change
+            for t in targets
+            for change in expected_changes(action, t.key, t.labels, self.ready)
+        ]
+        if expected:
+            self.patch(targets, expected)
+
+    def _refused(self, targets: list[Target]) -> None:
+        """Nothing was written: the rows show what is stored, and the lists what is now."""
+        if self.restore is not None:
+            self.restore(targets)
+        self._publish()
 
     def _written(self, targets: list[Target], changes: Sequence["Change"] = ()) -> None:
         """Rows repaint from the local change now; lists elsewhere reload right after."""

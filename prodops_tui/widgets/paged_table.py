@@ -214,6 +214,16 @@ class PagedTable(ScrollView, can_focus=True):
         self._view.patch(positions)
         self.repaint()
 
+    def drop_rows(self, seqs: set[int]) -> None:
+        """Take rows out of the list at once (they left its query), the cursor staying put."""
+        before = self.total
+        self._view.drop(seqs)
+        if self.total == before:
+            return
+        self._update_size()
+        self.post_message(self.Loaded(self, self.total))
+        self.cursor = self.cursor  # the next row is lit now: the detail pane follows it
+
     @work(thread=True, group="table-rows")
     def refresh_rows(self, seqs: list[int]) -> None:
         """Read these rows again and repaint them where they are (after a local edit)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,18 +118,47 @@ class TableView:
                 cells[position] = value
             return tuple(cells)
 
-        self.first = [r for r in map(patched, self.first) if r is not None]
-        for page_no in list(self.pages.keys()):
-            self.pages.set(page_no, [patched(r) for r in self.pages.get(page_no) or []])
+        self._rewrite(patched)
 
     def replace(self, fresh: dict[int, Row]) -> None:
         """Swap in re-read rows (by seq) wherever they are cached."""
-        self.first = [fresh.get(int(row[0]), row) for row in self.first]
+        self._rewrite(lambda row: row if row is None else fresh.get(int(row[0]), row))
+
+    def _rewrite(self, rewrite: Callable[[Row | None], Row | None]) -> None:
+        """Pass every cached row through `rewrite`, in place: the page cache's `set` keeps the
+        value a key already has, so a page is changed, never stored again."""
+        self.first = [r for r in map(rewrite, self.first) if r is not None]
         for page_no in list(self.pages.keys()):
-            page = self.pages.get(page_no) or []
-            self.pages.set(
-                page_no, [fresh.get(int(r[0]), r) if r is not None else None for r in page]
-            )
+            page = self.pages.get(page_no)
+            if page is not None:
+                page[:] = map(rewrite, page)
+
+    def drop(self, gone: set[int]) -> None:
+        """Take rows (by seq) out of the list without reading it again, e.g. an issue that left
+        the queue. Cached pages after the first removed row are rebuilt from the rows in memory;
+        one that cannot be is read again when it is shown."""
+        self.first = [row for row in self.first if int(row[0]) not in gone]
+        if self.seqs is None:
+            return
+        where = [self.seqs.index(seq) for seq in gone if seq in self.seqs]
+        if not where:
+            return
+        cached = list(self.pages.keys())
+        by_seq = {
+            int(row[0]): row
+            for page_no in cached
+            for row in self.pages.get(page_no) or []
+            if row is not None
+        }
+        for index in sorted(where, reverse=True):
+            self.seqs.pop(index)
+        for page_no in [p for p in cached if p >= min(where) // PAGE]:
+            rows = [by_seq.get(seq) for seq in self.seqs[page_no * PAGE : (page_no + 1) * PAGE]]
+            page = self.pages.get(page_no)
+            if page is not None and rows and None not in rows:
+                page[:] = rows
+            else:
+                self.pages.discard(page_no)
 
     def read_page(self, reader: Reader, page_no: int) -> list[Row | None]:
         """The rows of one page in display order (None for rows deleted since the snapshot)."""

@@ -1,6 +1,9 @@
 """The Backlog's triage keys against a demo synced from the fakes over loopback: each key, the
 preview of a batch, undo, bad input, and a push that reaches the fake Jira."""
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from test_ui_sync import app_for, cursor_line, demo, notes, open_backlog, rows, until
@@ -58,18 +61,34 @@ async def to_do_row(pilot: Pilot[None], url: str, skip: int = 0) -> tuple[str, s
     raise AssertionError("no To Do issue on the first page")
 
 
+@contextmanager
+def write_locked(url: str) -> Iterator[sqlite3.Connection]:
+    """Hold the workspace's write lock (another process writing): the app's writes wait."""
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    finally:
+        conn.rollback()
+        conn.close()
+
+
 async def test_accept_decline_snooze_and_comment(demo: Demo) -> None:
     url, _ = demo
     app = app_for(url)
     async with app.run_test(size=SIZE) as pilot:
         await open_backlog(pilot)
         issue_id, key = await to_do_row(pilot, url)
-        await pilot.press("1")
-        await until(pilot, lambda: "Selected" in cursor_line(app))
-        assert issue(url, issue_id, "status", "triage_state") == (
-            "Selected for Development",
-            "accepted",
-        )
+        await until(pilot, lambda: app.screen.flow.ready is not None)  # read once, on mount
+        with write_locked(url) as other:
+            await pilot.press("1")
+            await pilot.pause()  # not `until`: it waits for the write, which waits for the lock
+            # the row shows the decision from the local change while its write still waits
+            assert "Selected" in cursor_line(app)
+            status = "SELECT status FROM issue WHERE id = ?"
+            assert other.execute(status, (issue_id,)).fetchone() == ("To Do",)
+        stored = ("Selected for Development", "accepted")
+        await until(pilot, lambda: issue(url, issue_id, "status", "triage_state") == stored)
         await until(pilot, lambda: "queued" in cursor_line(app))
         other, _ = await to_do_row(pilot, url, skip=1)
         await pilot.press("3")
@@ -179,10 +198,16 @@ async def test_bad_input_changes_nothing(demo: Demo) -> None:
     app = app_for(url)
     async with app.run_test(size=SIZE) as pilot:
         issue_id, key, _ = await open_backlog(pilot)
-        store_url = url
-        _mark_deleted(store_url, issue_id)
-        await pilot.press("1")
+        table = app.screen.query_one(PagedTable)
+        status = table.row_at(table.cursor)[4]
+        await until(pilot, lambda: app.screen.flow.ready not in (None, status))
+        _mark_deleted(url, issue_id)
+        with write_locked(url):
+            await pilot.press("1")
+            await pilot.pause()
+            assert table.row_at(table.cursor)[4] == app.screen.flow.ready  # before the write
         await until(pilot, lambda: any("was deleted in Jira" in n for n in notes(app)))
+        await until(pilot, lambda: table.row_at(table.cursor)[4] == status)  # refused: as stored
         await pilot.press("u")
         await until(pilot, lambda: any("nothing to undo" in n for n in notes(app)))
         assert rows(url, "SELECT count(*) FROM decision")[0][0] == 0
