@@ -227,6 +227,7 @@ class BacklogScreen(ListScreen):
 
     def restore_rows(self, targets: list[Target]) -> None:
         """A refused decision: the list as stored, now."""
+        self.table.release([t.seq for t in targets])
         self.table.reload(keep_cursor=True)
 
     def decided(self, targets: list[Target]) -> None:

@@ -203,6 +203,9 @@ class TriageFlow:
                 self.tell(str(error), error=True)
                 self.app.call_from_thread(self._refused, targets)
                 return
+            except BaseException:
+                self.app.call_from_thread(self._refused, targets)  # rows stop showing it
+                raise
             self.app.call_from_thread(self._written, targets, decided.changes)
             what = targets[0].key if len(targets) == 1 else f"{len(targets)} issues"
             queued = f", {len(decided.outbox)} write(s) queued" if decided.outbox else ""

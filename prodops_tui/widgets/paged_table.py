@@ -75,6 +75,9 @@ class PagedTable(ScrollView, can_focus=True):
         """The query asked for last: results of any other are stale and dropped."""
         self.grid = TableLayout(self.columns)
         self._lines: LRUCache[tuple[int, bool], Strip] = LRUCache(1024)
+        self._held: dict[int, dict[str, Any]] = {}
+        """seq -> column -> a local edit's value, shown over the stored row until it is read
+        again (reloads and pages read meanwhile may still hold the old value)."""
 
     @property
     def list_query(self) -> ListQuery:
@@ -117,7 +120,14 @@ class PagedTable(ScrollView, can_focus=True):
         row, missing = self._view.row_at(index)
         if missing is not None and self._view.start_page(missing):
             self._load_page(self._view, missing)
-        return row
+        if row is None or int(row[0]) not in self._held:
+            return row
+        columns = self._view.query.columns
+        cells = list(row)
+        for column, value in self._held[int(row[0])].items():
+            if column in columns:
+                cells[1 + columns.index(column)] = value
+        return tuple(cells)
 
     def on_mount(self) -> None:
         self._read(self._wanted)
@@ -205,13 +215,16 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh()
 
     def patch_rows(self, changes: dict[int, dict[str, Any]]) -> None:
-        """Show new values in rows at once (seq -> column -> value), e.g. a local edit's."""
-        columns = self._view.query.columns
-        positions = {
-            seq: {1 + columns.index(c): v for c, v in cells.items() if c in columns}
-            for seq, cells in changes.items()
-        }
-        self._view.patch(positions)
+        """Show new values in rows at once (seq -> column -> value), e.g. a local edit's, until
+        `refresh_rows` reads those rows again (or `release`)."""
+        for seq, cells in changes.items():
+            self._held.setdefault(seq, {}).update(cells)
+        self.repaint()
+
+    def release(self, seqs: Sequence[int]) -> None:
+        """Show these rows as read from the store again (their edit was not written)."""
+        for seq in seqs:
+            self._held.pop(seq, None)
         self.repaint()
 
     def drop_rows(self, seqs: set[int]) -> None:
@@ -226,16 +239,16 @@ class PagedTable(ScrollView, can_focus=True):
 
     @work(thread=True, group="table-rows")
     def refresh_rows(self, seqs: list[int]) -> None:
-        """Read these rows again and repaint them where they are (after a local edit)."""
+        """Read these rows again and repaint them where they are (after a local edit): the
+        values `patch_rows` held for them give way to the stored ones."""
         view = self._view
         fresh = {int(row[0]): row for row in self.reader.rows(view.query, seqs)}
-        self.app.call_from_thread(self._swap_rows, view, fresh)
+        self.app.call_from_thread(self._swap_rows, view, seqs, fresh)
 
-    def _swap_rows(self, view: TableView, fresh: dict[int, Row]) -> None:
-        if view is not self._view or not fresh:
-            return
-        view.replace(fresh)
-        self.repaint()
+    def _swap_rows(self, view: TableView, seqs: list[int], fresh: dict[int, Row]) -> None:
+        if view is self._view:
+            view.replace(fresh)
+        self.release(seqs)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_size()

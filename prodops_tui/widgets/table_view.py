@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.cache import LRUCache
 from textual.content import Content
@@ -106,32 +104,14 @@ class TableView:
             self.pages[0] = list(self.first)
         self.seqs = seqs
 
-    def patch(self, changes: dict[int, dict[int, Any]]) -> None:
-        """Set cell values (seq -> row position -> value) in the cached rows, before the store
-        is read again."""
-
-        def patched(row: Row | None) -> Row | None:
-            if row is None or int(row[0]) not in changes:
-                return row
-            cells = list(row)
-            for position, value in changes[int(row[0])].items():
-                cells[position] = value
-            return tuple(cells)
-
-        self._rewrite(patched)
-
     def replace(self, fresh: dict[int, Row]) -> None:
-        """Swap in re-read rows (by seq) wherever they are cached."""
-        self._rewrite(lambda row: row if row is None else fresh.get(int(row[0]), row))
-
-    def _rewrite(self, rewrite: Callable[[Row | None], Row | None]) -> None:
-        """Pass every cached row through `rewrite`, in place: the page cache's `set` keeps the
-        value a key already has, so a page is changed, never stored again."""
-        self.first = [r for r in map(rewrite, self.first) if r is not None]
+        """Swap in re-read rows (by seq) wherever they are cached; in place, as the page
+        cache's `set` keeps the value a key already has."""
+        self.first = [fresh.get(int(row[0]), row) for row in self.first]
         for page_no in list(self.pages.keys()):
             page = self.pages.get(page_no)
             if page is not None:
-                page[:] = map(rewrite, page)
+                page[:] = [row if row is None else fresh.get(int(row[0]), row) for row in page]
 
     def drop(self, gone: set[int]) -> None:
         """Take rows (by seq) out of the list without reading it again, e.g. an issue that left
