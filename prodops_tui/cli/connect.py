@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import click
 
 from prodops_tui.cli.sync import open_store
+from prodops_tui.services.zendesk_sign_in import REDIRECT
 
 if TYPE_CHECKING:
     from prodops_tui.cli import Options
@@ -19,9 +20,6 @@ DEFAULT_URLS = {"growthbook": "https://api.growthbook.io", "mixpanel": "https://
 NEEDS_ACCOUNT = {"jira": "Atlassian account email", "mixpanel": "Service account username"}
 
 
-ZENDESK_REDIRECT = "http://127.0.0.1:8976/callback"
-"""Nothing needs to listen there: over SSH the browser's failed page still shows the address
-with the code, to paste back."""
 LEGACY_WARNING = (
     "Zendesk ends API tokens on 2027-04-30; use --client-id to sign in with OAuth instead."
 )
@@ -38,20 +36,16 @@ def zendesk_grant(url: str, client_id: str, client_secret: str | None, redirect:
         return _run_sign_in(
             url, lambda http: oauth.client_credentials(http, client_id, secret), client_id, secret
         )
-    verifier, state = oauth.new_verifier(), oauth.new_state()
-    address = oauth.authorize_url(
-        url, client_id, redirect, state=state, challenge=oauth.code_challenge(verifier)
-    )
+    from prodops_tui.services.zendesk_sign_in import start
+
+    attempt = start(url, client_id, redirect)
     click.echo("Open this address in a browser (on any machine) and approve prodops:")
-    click.echo(address)
+    click.echo(attempt.address)
     pasted = click.prompt("Paste the code, or the whole address you were sent to")
     try:
-        code = oauth.parse_pasted(pasted, state)
+        return asyncio.run(attempt.finish(pasted))
     except ConnectorError as exc:
-        raise click.ClickException(exc.message) from None
-    return _run_sign_in(
-        url, lambda http: oauth.exchange_code(http, code, verifier, client_id, redirect), client_id
-    )
+        raise click.ClickException(f"could not sign in: {exc.message}") from None
 
 
 def _run_sign_in(
@@ -154,7 +148,7 @@ def _options(kind: str, url: str, project: str | None) -> dict[str, Any]:
 @click.option("--client-secret", help="With --client-id: the client credentials grant instead.")
 @click.option(
     "--redirect-uri",
-    default=ZENDESK_REDIRECT,
+    default=REDIRECT,
     show_default=True,
     help="The OAuth client's registered redirect URL.",
 )

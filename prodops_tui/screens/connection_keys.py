@@ -18,6 +18,7 @@ from prodops_tui.store.reads import Row
 if TYPE_CHECKING:
     from prodops_tui.services.connection_actions import SignedIn
     from prodops_tui.services.health import Health
+    from prodops_tui.services.zendesk_sign_in import PkceSignIn
     from prodops_tui.widgets.activity import Activity
 
 SIGN_IN_NOTE = (
@@ -25,8 +26,8 @@ SIGN_IN_NOTE = (
     "encrypted file (give its passphrase), else a plaintext file if you allow it."
 )
 OAUTH_NOTE = (
-    " This connection signs in with OAuth: a pasted access token is used as a bearer token; "
-    "for the browser flow run `prodops connect zendesk --client-id ...` in a shell."
+    " This connection signs in with OAuth but knows no client id: a pasted access token is used "
+    "as a bearer token; or run `prodops connect zendesk --client-id ...` in a shell."
 )
 
 
@@ -129,8 +130,47 @@ class ConnectionKeys(ToolActions):
             from prodops_tui.credentials import env_var  # loaded by the health read
 
             note += f" {env_var(health.kind)} is set: it wins over a stored secret."
-        sign_in = partial(self._sign_in, connection_id)
-        self.app.push_screen(SignInDialog(f"{tool[2]} ({connection_id})", method, note, sign_in))
+        self.open_sign_in(connection_id, f"{tool[2]} ({connection_id})", method, note)
+
+    @work(thread=True, group="connection")
+    def open_sign_in(self, connection_id: str, title: str, method: str, note: str) -> None:
+        """The OAuth dialog (PKCE, code pasted back) for a Zendesk OAuth connection with a
+        client id; the pasted-secret dialog otherwise."""
+        from prodops_tui.services.health import connection_row
+
+        activity = self.workspace.activity
+        assert activity is not None
+        try:
+            row = connection_row(activity.store(), connection_id) or {}
+        except StoreError as exc:
+            self.app.call_from_thread(self.say, one_line(exc), "error")
+            return
+        options = row.get("options")
+        options = options if isinstance(options, dict) else {}
+        client_id = str(options.get("client_id") or "") if row.get("kind") == "zendesk" else ""
+        dialog: SignInDialog
+        if client_id and method == "oauth":
+            from prodops_tui.screens.oauth_sign_in import OAuthSignInDialog
+            from prodops_tui.services.zendesk_sign_in import start
+
+            attempt = start(str(row["base_url"]), client_id)
+            finish = partial(self._sign_in_oauth, connection_id, attempt)
+            dialog = OAuthSignInDialog(title, attempt, SIGN_IN_NOTE, finish)
+        else:
+            dialog = SignInDialog(title, method, note, partial(self._sign_in, connection_id))
+        self.app.call_from_thread(self.app.push_screen, dialog)
+
+    def _sign_in_oauth(
+        self, connection_id: str, attempt: "PkceSignIn", pasted: str, passphrase: str, plain: bool
+    ) -> str | None:
+        """Exchange the pasted code for a token pair, then check and store it like a token."""
+        from prodops_tui.connectors.errors import ConnectorError
+
+        try:
+            grant = asyncio.run(attempt.finish(pasted))
+        except ConnectorError as exc:
+            return f"Not signed in: {exc.message}"
+        return self._sign_in(connection_id, grant, passphrase, plain)
 
     def _sign_in(
         self, connection_id: str, secret: str, passphrase: str, plaintext: bool

@@ -116,6 +116,9 @@ class SignInDialog(_SavingModal):
     """Give a connection a new secret: checked against the service before it is stored."""
 
     DEFAULT_CSS = "SignInDialog {" + FORM_CSS + "}"
+    SECRET = ("API token", "secret", "Type the token the service gave you")
+    """(label, placeholder after the method, message when empty) of the secret field."""
+    KEYS = "Enter sign in · Escape cancel"
 
     def __init__(self, name: str, method: str, note: str, sign_in: SignIn) -> None:
         super().__init__(self._sign_in)
@@ -124,15 +127,23 @@ class SignInDialog(_SavingModal):
         self.note = note
         self.sign_in = sign_in
 
+    def intro(self) -> ComposeResult:
+        """What comes between the note and the fields (nothing for a pasted token)."""
+        yield from ()
+
     def compose(self) -> ComposeResult:
+        label, placeholder, _ = self.SECRET
         with Vertical():
             title = Content.assemble("Sign in again: ", safe_text(self.connection_name))
             yield Label(title.stylize("bold"), classes="form-title")
             yield Label(safe_text(self.note), classes="form-hint")
+            yield from self.intro()
             with Grid():
-                yield Label("API token")
+                yield Label(label)
                 yield Input(
-                    password=True, placeholder=f"{self.method or 'token'} secret", id="secret"
+                    password=True,
+                    placeholder=f"{self.method or 'token'} {placeholder}",
+                    id="secret",
                 )
                 yield Label("Passphrase")
                 yield Input(
@@ -141,7 +152,7 @@ class SignInDialog(_SavingModal):
                 yield Label("")
                 yield Checkbox("Allow a plaintext file if nothing safer works", id="plaintext")
             yield Label("", classes="form-error")
-            yield Label("Enter sign in · Escape cancel", classes="form-hint")
+            yield Label(self.KEYS, classes="form-hint")
 
     def values(self) -> dict[str, str]:
         plaintext = self.query_one("#plaintext", Checkbox).value
@@ -150,5 +161,5 @@ class SignInDialog(_SavingModal):
     def _sign_in(self, values: dict[str, str]) -> str | None:
         secret = values.get("secret", "").strip()
         if not secret:
-            return "Type the token the service gave you"
+            return self.SECRET[2]
         return self.sign_in(secret, values.get("passphrase", ""), bool(values.get("plaintext")))
