@@ -166,8 +166,8 @@ class ZendeskConnector:
             ]
             newest = max([since] + [int(row["updated"].timestamp()) for row in rows])
             yield Page(table="feedback", rows=rows, cursor=str(newest))
-            meta = field(body, "meta", dict)
-            if not field(meta, "has_more", bool):
+            meta = field(body, "meta", dict, optional=True) or {}  # the spec lists no meta
+            if not field(meta, "has_more", bool, optional=True):
                 return
             params["page[after]"] = field(meta, "after_cursor", str)
 
