@@ -70,7 +70,7 @@ def jql_time(moment: datetime, zone: tzinfo, overlap: timedelta) -> str:
 
 def remote_id(raw: object) -> str:
     value = field(raw, "id", str)
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise bad("a malformed issue: id is not numeric")
     return value
 

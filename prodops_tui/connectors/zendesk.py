@@ -132,7 +132,7 @@ class ZendeskConnector:
 
     async def _orgs(self, cursor: str) -> AsyncIterator[Page]:
         """Time-based export: continue with start_time = end_time until end_of_stream."""
-        start = int(cursor) if cursor.isdigit() else self._start_time()
+        start = int(cursor) if _digits(cursor) else self._start_time()
         tier, arr = self.options.get("tier_field", "tier"), self.options.get("arr_field", "arr")
         while True:
             body = await self.http.get_json(
@@ -150,7 +150,7 @@ class ZendeskConnector:
 
     async def _ratings(self, cursor: str) -> AsyncIterator[Page]:
         """Answered ratings updated since the cursor (unix seconds), oldest first."""
-        since = int(cursor) if cursor.isdigit() else self._start_time()
+        since = int(cursor) if _digits(cursor) else self._start_time()
         params: dict[str, Any] = {"page[size]": 100, "score": "received", "start_time": since}
         trail = _trail("a ratings cursor")
         while True:
@@ -180,7 +180,7 @@ class ZendeskConnector:
     async def comments(self, ticket_id: str | int) -> list[dict[str, Any]]:
         """Every comment of a ticket (our id or Zendesk's), oldest first, for the reading pane."""
         number = str(ticket_id).rsplit(":", 1)[-1]
-        if not number.isdigit():
+        if not _digits(number):
             raise Rejected("That is not a Zendesk ticket id.", service="zendesk")
         path = f"/api/v2/tickets/{number}/comments"
         params: dict[str, Any] = {"page[size]": 100}
@@ -204,7 +204,7 @@ class ZendeskConnector:
         `deleted_ids`. Requester names come from this run's people cache (may be blank)."""
         prefix = zmap.ticket_key(self.sub, 0)[:-1]
         tails = (item.removeprefix(prefix) for item in ids if item.startswith(prefix))
-        numbers = [int(tail) for tail in tails if tail.isdigit()]
+        numbers = [int(tail) for tail in tails if _digits(tail)]
         rows: list[dict[str, Any]] = []
         for start in range(0, len(numbers), 100):
             chunk = ",".join(str(n) for n in numbers[start : start + 100])
@@ -246,6 +246,11 @@ class ZendeskConnector:
             status=409,
             remote_version=version,
         )
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also takes "²", which `int()` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _trail(what: str) -> Trail:

@@ -8,8 +8,10 @@ from prodops_tui.connectors.adf import adf_to_md
 from prodops_tui.connectors.errors import BadResponse
 from prodops_tui.connectors.http import HttpCore
 from prodops_tui.connectors.jira import JiraConnector
-from prodops_tui.connectors.jira_map import parse_time
+from prodops_tui.connectors.jira_map import parse_time, remote_id
+from prodops_tui.services.registry import open_connector
 from prodops_tui.store.store import Store
+from tests.fuzz.faults import company, fake, row
 
 
 @pytest.mark.parametrize("text", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
@@ -46,3 +48,14 @@ async def test_json_bodies_decode_to_text_every_store_holds(sqlite_url: str) -> 
         store.upsert("workspace_meta", [{"key": "k", "value": value["summary"]}])
     finally:
         store.close()
+
+
+async def test_a_saved_cursor_of_unicode_digits_starts_over() -> None:
+    world = company()
+    app = fake("zendesk", world)
+    transport = httpx.ASGITransport(app=app)
+    async with open_connector(row("zendesk"), "fake-token", transport=transport) as zendesk:
+        pages = [page async for page in zendesk.pull("orgs", "²")]  # was ValueError from int()
+    assert pages and all(page.cursor.isascii() for page in pages)
+    with pytest.raises(BadResponse, match="id is not numeric"):
+        remote_id({"id": "١٢"})  # Arabic-Indic digits pass str.isdigit
