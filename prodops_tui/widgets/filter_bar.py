@@ -115,10 +115,14 @@ class FilterBar(Horizontal):
     def count_matches(self, query: ListQuery) -> None:
         """Show the exact number of matches (the list itself is capped at the newest N)."""
         worker = get_current_worker()
-        if worker.cancelled_event.wait(COUNT_DELAY) or query.search != self._sent:
+
+        def needless() -> bool:  # a newer search, or the list's size already is the count
+            return worker.is_cancelled or query.search != self._sent or self._exact == query.search
+
+        if worker.cancelled_event.wait(COUNT_DELAY) or needless():
             return
         try:
-            total = self.reader.count(query, cancelled=lambda: worker.is_cancelled)
+            total = self.reader.count(query, cancelled=needless)
         except ReadCancelled:
             return
         self.app.call_from_thread(self._show_count, query.search, total)
@@ -130,8 +134,7 @@ class FilterBar(Horizontal):
         if not search or search != self._sent:
             return
         if total < cap:
-            self.workers.cancel_group(self, "filter-count")
-            self._show_count(search, total)
+            self._show_count(search, total)  # a count still running stops (it reads _exact)
         elif self._exact != search:
             label = self.query_one("#filter-count", Label)
             label.update(Content(f"{cap:,}+ matches, counting…"))
