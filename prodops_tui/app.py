@@ -117,6 +117,7 @@ class ProdOpsApp(App[None]):
         for mode in SCREENS_BY_MODE:
             self.add_mode(mode, partial(self._make_screen, mode))
         self.sub_title = workspace
+        self.first_frame_shown = False
 
     def on_mount(self) -> None:
         if self.keymap:
@@ -135,6 +136,14 @@ class ProdOpsApp(App[None]):
         if not self.activity.read_only and self.sync_interval > 0:
             self.set_interval(self.sync_interval, partial(self.background, sync=True, quiet=True))
         self.set_timer(self.WATCH_AFTER, partial(self.activity.watch, self.post_message))
+
+    def on_ready(self) -> None:
+        """The first layout is done and its frame is next: the screen's deferred work (Home:
+        counts, footer, charts) starts after that frame is drawn."""
+        self.first_frame_shown = True
+        drawn = getattr(self.screen, "first_frame_drawn", None)
+        if callable(drawn):
+            self.screen.call_after_refresh(drawn)
 
     def adapt_to_terminal(self) -> None:
         """Before running in a real terminal: with only 16 colours (TERM=xterm, the Linux

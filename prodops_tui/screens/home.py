@@ -1,7 +1,8 @@
 """Home: what needs attention now, as counts that open the filtered list behind them, and
 small charts of the last eight weeks."""
 
-from dataclasses import dataclass
+import asyncio
+from contextlib import suppress
 from typing import ClassVar
 
 from textual import getters, on, work
@@ -13,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from prodops_tui.models.enums import ExperimentStatus, ToolStatus
 from prodops_tui.screens import home_charts as charts
 from prodops_tui.screens.home_cards import (
     CARDS,
@@ -23,26 +23,17 @@ from prodops_tui.screens.home_cards import (
     CardSpec,
     Counts,
 )
+from prodops_tui.screens.home_data import Overview, read_overview
 from prodops_tui.services import stats, trends
-from prodops_tui.services.trends import Trends, sources
+from prodops_tui.services.trends import Trends
 from prodops_tui.store.errors import StoreError
-from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Row
+from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery
 from prodops_tui.widgets.activity import DATA
 from prodops_tui.widgets.charts import Chart
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.status_bar import StatusBar
 from prodops_tui.widgets.workspace import Workspace
 
-LIST_SIZE = 5
-RENEWALS = ListQuery(
-    "tool",
-    ("name", "renewal_date", "monthly_cost"),
-    order=(("renewal_date", False),),
-    filters=(("status", ToolStatus.ACTIVE.value),),
-)
-RUNNING = ListQuery(
-    "experiment", ("name", "start"), filters=(("status", ExperimentStatus.RUNNING.value),)
-)
 CHARTS = (
     ("renewals", "Next renewals"),
     ("running", "Running experiments (started)"),
@@ -60,36 +51,13 @@ COUNT_STEPS = (
 )
 """The counts over big tables after the first frame, issues before feedback; those named in
 QUERY_COUNTS are their card's query, counted as the list counts it."""
+FIRST_FRAME_AT_LATEST = 1.0
+"""Seconds Home waits for the app to report its first frame before the deferred work starts."""
 EMPTY_HINT = (
     "This workspace has no data yet. Connect a source with `prodops connect jira` (or zendesk, "
     "growthbook, mixpanel), then sync with ctrl+r or `prodops sync`. "
     "To look around first, run `prodops demo`."
 )
-
-
-@dataclass(frozen=True)
-class Overview:
-    """What Home shows from small tables: read before any count over the big ones."""
-
-    counts: Counts
-    """The cheap counts (first of SUMMARY_STEPS) plus `stale`, `failing` and `sources`."""
-    renewals: list[Row]
-    running: list[Row]
-
-
-def read_overview(workspace: Workspace) -> Overview:
-    """Source health, the two short lists and the counts over small tables."""
-    reader = workspace.reader
-    today = workspace.today()
-    found = sources(reader, workspace.clock(), workspace.sync_minutes)
-    health = {
-        "stale": sum(s.state in ("stale", "never synced") for s in found),
-        "failing": sum(s.state == "failing" for s in found),
-        "sources": len(found),
-    }
-    due = [r for r in reader.first_page(RENEWALS, 256) if r[2] and str(r[2]) >= today.isoformat()]
-    counts = reader.summary(today, SUMMARY_STEPS[0]) | health
-    return Overview(counts, due[:LIST_SIZE], reader.first_page(RUNNING, LIST_SIZE))
 
 
 class HomeScreen(Screen[None]):
@@ -127,6 +95,7 @@ class HomeScreen(Screen[None]):
         self.outdated = False
         """Rows changed while another screen was shown."""
         self._charts_ready = False
+        self._first_frame = asyncio.Event()
         self._overview: Overview | None = None
         self._trends: Trends | None = None
 
@@ -138,14 +107,30 @@ class HomeScreen(Screen[None]):
             yield Static(EMPTY_HINT, id="home-empty", markup=False)
             yield Grid(id="charts")
         yield StatusBar(self.workspace)
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Card).focus()
-        self.load()  # the StatusBar reads its own line when it mounts
-        self.call_after_refresh(self._mount_charts)
+        self.load(counts=False)  # the StatusBar reads its own line when it mounts
+        self._finish_after_first_frame()
+        if getattr(self.app, "first_frame_shown", True):
+            self.call_after_refresh(self.first_frame_drawn)
         if self.workspace.activity is not None:
             self.workspace.activity.changed.subscribe(self, self._activity_changed)
+
+    def first_frame_drawn(self) -> None:
+        """The app's first frame (with this screen's cards) is on the terminal."""
+        self._first_frame.set()
+
+    @work(exclusive=True, group="home-first-frame")
+    async def _finish_after_first_frame(self) -> None:
+        """What the first frame does without: the counts over big tables, the footer (its
+        keys cost about as much styling as all the cards) and the chart boxes."""
+        with suppress(TimeoutError):  # a safety net: the app tells when the frame is drawn
+            await asyncio.wait_for(self._first_frame.wait(), FIRST_FRAME_AT_LATEST)
+        self.load_counts()
+        await self.mount(Footer(), after=self.status)
+        self.refresh_bindings()  # a footer lists the keys when the bindings are announced
+        await self._mount_charts()
 
     def _activity_changed(self, what: str) -> None:
         if what != DATA:  # DATA: a sync, an edit, or another member's change
@@ -184,9 +169,10 @@ class HomeScreen(Screen[None]):
         if spec.query is not None and callable(apply):
             apply(spec.query)
 
-    def load(self) -> None:
-        """Small tables now; the counts over big tables after the next frame, cheapest first,
-        then the charts."""
+    def load(self, counts: bool = True) -> None:
+        """Small tables now; the counts over big tables (unless `counts` is False: the first
+        time they wait for the first frame) after the next frame, cheapest first, then the
+        charts."""
         if self.workspace.reader.dialect == "sqlite":
             # A few ms of reads on small local tables: on the UI thread they reach the first
             # frame; a worker waited ~200 ms for the GIL while Textual composed the screen.
@@ -196,7 +182,8 @@ class HomeScreen(Screen[None]):
                 self.load_overview()  # reports the error the way every worker does
         else:
             self.load_overview()  # a network round trip stays off the UI thread
-        self.call_after_refresh(self.load_counts)
+        if counts:
+            self.call_after_refresh(self.load_counts)
 
     @work(thread=True, exclusive=True, group="home")
     def load_overview(self) -> None:
