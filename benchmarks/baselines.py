@@ -74,13 +74,13 @@ def _ms(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
-def raw_filter(db: Path, word: str, cap: int = 10_000) -> dict[str, Any]:
-    """Per prefix of `word` (>= 2 chars) over all feedback: the newest `cap` FTS hits sorted by
-    `updated`, first 256 rows; and the exact match count. Plain sqlite3, read-only."""
+def raw_filter(db: Path, word: str) -> dict[str, Any]:
+    """Per prefix of `word` (>= 2 chars) over all feedback, as prodops's first page does it: the
+    newest 256 FTS hits (off the doclist, rowid order) sorted by `updated`; and the exact match
+    count. Plain sqlite3, read-only."""
     page = (
         f"SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE seq IN (SELECT rowid FROM feedback_fts"
-        f" WHERE feedback_fts MATCH ? ORDER BY rowid DESC LIMIT {cap}) ORDER BY updated DESC"
-        " LIMIT 256"
+        " WHERE feedback_fts MATCH ? ORDER BY rowid DESC LIMIT 256) ORDER BY updated DESC"
     )
     count = "SELECT count(*) FROM feedback_fts WHERE feedback_fts MATCH ?"
     out: dict[str, Any] = {"first_page_ms": {}, "count_ms": {}}
