@@ -30,6 +30,8 @@ class Figure:
     baseline: str = ""
     base: Callable[[R], float] | None = None
     higher: bool = False
+    paired: Callable[[R], float] | None = None
+    """The ratio from paired runs (median of per-pair ratios), where the runs alternate."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ def row(figure: Figure, results: R) -> Row:
     p50, p95 = (_number(pair[0]), _number(pair[1])) if pair else (None, None)
     base = _number(_read(figure.base, results)) if figure.base else None
     ratio = round(p50 / base, 2) if p50 is not None and base else None
+    if figure.paired is not None:
+        ratio = _number(_read(figure.paired, results))
+        ratio = round(ratio, 2) if ratio is not None else None
     return Row(figure.goal, figure.what, p50, p95, figure.unit, figure.baseline, base, ratio,
                _target(figure), _verdict(figure, p50, p95))  # fmt: skip
 

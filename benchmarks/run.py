@@ -95,11 +95,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--compile-series", action="store_true",
                         help="also a pty series compiling every source at each spawn")  # fmt: skip
     parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--report", type=Path, metavar="JSON",
+                        help="rebuild the report from a saved latest.json")  # fmt: skip
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def measure(args: argparse.Namespace, argv: list[str] | None) -> dict[str, Any]:
     runs = 1 if args.smoke else args.runs
     plan = Plan(args.size, runs, smoke=args.smoke, compile_series=args.compile_series)
     command = "run.py " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -114,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     results |= run_all(plan, set(args.only) if args.only else None)
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["scale"] = scale(plan, results)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    results = json.loads(args.report.read_text()) if args.report else measure(args, argv)
     rows = build_rows(results)
     results["rows"] = [r.as_dict() for r in rows]
     table = f"{header(results)}\n\n{markdown(rows)}\n"
