@@ -93,7 +93,11 @@ def fake_connections(company: "Company", fakes: "RunningFakes") -> list[dict[str
         "jira": {
             "account": "ops@acme.example",
             "auth_method": "basic",
-            "options": {"projects": [key for key, _ in PROJECTS], "poll_interval": 0},
+            "options": {
+                "projects": [key for key, _ in PROJECTS],
+                "poll_interval": 0,
+                "per_second": 100,
+            },
         },
         "zendesk": {
             "account": "",

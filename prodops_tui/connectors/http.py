@@ -8,9 +8,11 @@ Error text names the method and path only: never a query string, header or crede
 """
 
 import asyncio
+import importlib.util
 import logging
 import random
 import ssl
+import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -27,6 +29,11 @@ from prodops_tui.connectors import json_body
 from prodops_tui.connectors.errors import BadResponse, NetworkError, retry_after, status_error
 
 log = logging.getLogger(__name__)
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore runs `import sniffio` on every lock it takes (~8 a request) and falls back to
+    # asyncio when that fails; a failed import searches sys.path each time (~75 us), a None
+    # entry fails at once.
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 for _noisy in ("httpx", "httpcore"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 

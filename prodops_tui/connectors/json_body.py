@@ -5,12 +5,18 @@ PostgreSQL drivers raise UnicodeEncodeError) or NUL (`"\\u0000"`: PostgreSQL ref
 become U+FFFD. Only bodies holding such an escape are walked, so the common case costs one scan.
 Numbers must be finite: `NaN`/`Infinity` are not JSON and `1e999` overflows, and PostgreSQL's
 JSON columns refuse what Python would write for them.
+
+The common case is decoded by orjson (a third of the standard decoder's time on a Jira page,
+and it refuses non-finite numbers and nesting deeper than 1,024 itself); bodies with a risky
+escape, which orjson refuses or keeps, take the standard decoder and are cleaned.
 """
 
 import json
 import math
 import re
 from typing import Any
+
+import orjson
 
 __all__ = ["loads"]
 
@@ -21,11 +27,13 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def loads(content: bytes) -> Any:
     """`json.loads`, with unstorable characters replaced; ValueError for bad, truncated or
     absurdly nested JSON (the decoder's RecursionError included)."""
+    if not _RISKY_ESCAPE.search(content):
+        return orjson.loads(content)  # orjson.JSONDecodeError is a ValueError
     try:
         value = json.loads(content, parse_float=_finite, parse_constant=_not_json)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
-    return _cleaned(value) if _RISKY_ESCAPE.search(content) else value
+    return _cleaned(value)
 
 
 def _finite(text: str) -> float:

@@ -14,9 +14,10 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
+from prodops_tui.fakes.json_response import JSONResponse
 from prodops_tui.fakes.zendesk_wire import (
     Fault,
     RateWindow,

@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from prodops_tui.fakes import (
@@ -29,6 +29,7 @@ from prodops_tui.fakes import (
     jira_writes,
 )
 from prodops_tui.fakes.jira_data import ME, JiraData, build, priority_json, status_json, user
+from prodops_tui.fakes.json_response import JSONResponse
 from prodops_tui.fakes.zendesk_wire import Fault, RateWindow, injected_fault, shaped
 from prodops_tui.services.generator import Company
 

@@ -4,11 +4,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from prodops_tui.fakes.jira_data import ME, POINTS_FIELD, PRIORITIES, JiraData, priority_json
 from prodops_tui.fakes.jira_routes import data_of, errors
 from prodops_tui.fakes.jira_writes import Invalid, apply_edit, record, transitions_for
+from prodops_tui.fakes.json_response import JSONResponse
 
 _ACTIONS = {
     "priority": "priority",

@@ -4,11 +4,12 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from prodops_tui.fakes.jira_data import ME
 from prodops_tui.fakes.jira_routes import data_of, errors, not_found
 from prodops_tui.fakes.jira_writes import read_body, record
+from prodops_tui.fakes.json_response import JSONResponse
 
 
 async def list_comments(request: Request) -> Response:

@@ -7,10 +7,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from prodops_tui.fakes import jira_jql
 from prodops_tui.fakes.jira_data import ME, POINTS_FIELD, PRIORITIES, JiraData, priority_json, team
+from prodops_tui.fakes.json_response import JSONResponse
 from prodops_tui.services.generator_text import PROJECTS
 
 _SEARCH_KEYS = frozenset(

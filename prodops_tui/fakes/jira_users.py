@@ -1,10 +1,11 @@
 """The fake Jira's user directory: `/users/search`, every account of the site a page at a time."""
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from prodops_tui.fakes.jira_data import site_users
 from prodops_tui.fakes.jira_routes import errors
+from prodops_tui.fakes.json_response import JSONResponse
 
 
 async def users_search(request: Request) -> Response:

@@ -6,7 +6,7 @@ Every write received is appended to `app.state.writes` as {method, path, body, s
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from prodops_tui.fakes.jira_data import (
     POINTS_FIELD,
@@ -18,6 +18,7 @@ from prodops_tui.fakes.jira_data import (
     status_json,
 )
 from prodops_tui.fakes.jira_routes import data_of, errors, issue_json, not_found
+from prodops_tui.fakes.json_response import JSONResponse
 
 _EDITABLE = frozenset(("summary", "description", "priority", "labels", "assignee", POINTS_FIELD))
 _TRANSITION_FOR = {tid: name for name, tid in TRANSITION_IDS.items()}

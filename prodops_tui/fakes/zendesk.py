@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from prodops_tui.fakes import zendesk_auth, zendesk_writes
+from prodops_tui.fakes.json_response import JSONResponse
 from prodops_tui.fakes.zendesk_data import ZendeskData, build
 from prodops_tui.fakes.zendesk_wire import (
     Fault,

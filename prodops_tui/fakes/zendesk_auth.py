@@ -9,8 +9,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
+from prodops_tui.fakes.json_response import JSONResponse
 from prodops_tui.fakes.zendesk_data import ADMIN_EMAIL, ADMIN_ID
 
 _LOOPBACK = ("http://127.0.0.1", "http://localhost")

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+
+from prodops_tui.fakes.json_response import JSONResponse
 
 Key = tuple[int, int]
 """(unix seconds, id): the order of every incremental and cursor-paged list."""

@@ -3,8 +3,9 @@
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from prodops_tui.fakes.json_response import JSONResponse
 from prodops_tui.fakes.zendesk_data import ADMIN_ID, ZendeskData, epoch
 from prodops_tui.fakes.zendesk_wire import error
 

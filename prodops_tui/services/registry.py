@@ -186,7 +186,7 @@ def _budgets(kind: str, options: Mapping[str, Any]) -> tuple[RateBudget, ...]:
     if kind == "jira":
         from prodops_tui.connectors.jira import jira_budgets
 
-        return jira_budgets()
+        return jira_budgets(int(options.get("per_second", 20)))
     if kind == "zendesk":
         from prodops_tui.connectors.zendesk import zendesk_budgets
 

@@ -23,10 +23,11 @@ from prodops_tui.connectors.errors import ConnectorError
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.services.edited_columns import pending_columns
 from prodops_tui.services.experiments import refresh_conflicts
-from prodops_tui.services.scoring import rescore_in, rescore_usage
+from prodops_tui.services.scoring import rescore_usage
 from prodops_tui.services.sync_lock import SyncLock
-from prodops_tui.services.sync_pages import prefetched
+from prodops_tui.services.sync_pages import fewer_collections, prefetched
 from prodops_tui.services.sync_reconcile import mark_deleted, reconcile
+from prodops_tui.services.sync_scores import mark_unscored, rescore_left_over, rescore_synced
 from prodops_tui.store.engine import one_line
 from prodops_tui.store.store import Store, StoreError
 
@@ -119,31 +120,22 @@ async def _sync_stream(
     result = StreamReport(stream)
     conn_id = connector.connection_id
     bulk = _BulkLoads(store)
+    written: list[str] = []  # issue ids, rescored once the pages are in
     try:
         if stream not in connector.streams:
             raise ConnectorError(f"{connector.kind} has no stream {stream!r}", service=conn_id)
         result.cursor = await asyncio.to_thread(_read_cursor, store, conn_id, stream)
-        first_sync = not result.cursor
-        async for page in prefetched(connector.pull(stream, result.cursor)):
-            if first_sync and page.table in BULK_TABLES and page.table not in bulk.loading:
-                await asyncio.to_thread(bulk.start, page.table)
-            state: dict[str, Any] = {"connection_id": conn_id, "stream": stream}
-            state["cursor"] = page.cursor
-            changed, deleted = await asyncio.to_thread(
-                _commit_page, store, page, state, result.changed
-            )
-            result.pages += 1
-            result.received += len(page.rows)
-            result.changed += changed
-            result.deleted += deleted
-            result.cursor = page.cursor
-            if progress:
-                progress(stream, result.received)
+        await asyncio.to_thread(rescore_left_over, store, conn_id)
+        with fewer_collections():
+            await _pull_pages(store, connector, stream, result, bulk, written, progress)
         await asyncio.to_thread(bulk.finish)
+        await asyncio.to_thread(rescore_synced, store, conn_id, written)
         result.deleted += await reconcile(store, connector, stream)
     except (ConnectorError, StoreError, SQLAlchemyError) as exc:
         with suppress(StoreError, SQLAlchemyError):  # else the next Store.open restores search
             await asyncio.to_thread(bulk.finish)
+        with suppress(StoreError, SQLAlchemyError):  # else the mark rescores at the next sync
+            await asyncio.to_thread(rescore_synced, store, conn_id, written)
         result.error = one_line(exc, store.url) if isinstance(exc, SQLAlchemyError) else str(exc)
         state = {"last_error": result.error, "last_error_at": utcnow()}
         await asyncio.to_thread(_save_state, store, conn_id, stream, state)
@@ -155,6 +147,34 @@ async def _sync_stream(
     if result.changed and connector.kind == "mixpanel":
         await asyncio.to_thread(rescore_usage, store)  # reach counts the usage of an event
     return result
+
+
+async def _pull_pages(
+    store: Store,
+    connector: Connector,
+    stream: str,
+    result: StreamReport,
+    bulk: "_BulkLoads",
+    written: list[str],
+    progress: Progress | None,
+) -> None:
+    """Commit each page with its cursor; a first sync (no cursor) loads in bulk."""
+    first_sync = not result.cursor
+    async for page in prefetched(connector.pull(stream, result.cursor)):
+        if first_sync and page.table in BULK_TABLES and page.table not in bulk.loading:
+            await asyncio.to_thread(bulk.start, page.table)
+        state = {"connection_id": connector.connection_id, "stream": stream}
+        state["cursor"] = page.cursor
+        changed, deleted = await asyncio.to_thread(_commit_page, store, page, state, result.changed)
+        if page.table == "issue":
+            written.extend(str(row["id"]) for row in page.rows)
+        result.pages += 1
+        result.received += len(page.rows)
+        result.changed += changed
+        result.deleted += deleted
+        result.cursor = page.cursor
+        if progress:
+            progress(stream, result.received)
 
 
 BULK_TABLES = frozenset({"issue", "feedback"})
@@ -203,7 +223,7 @@ def _commit_page(
             _ensure_orgs(conn, store.dialect, {r["org_id"] for r in rows if r.get("org_id")})
         changed = store.upsert_in(conn, page.table, rows) if rows else 0
         if page.table == "issue" and rows:
-            rescore_in(conn, [str(row["id"]) for row in rows])
+            mark_unscored(store, conn, str(state["connection_id"]))
         deleted = mark_deleted(conn, page.table, page.deleted_ids) if page.deleted_ids else 0
         _save_state_in(store, conn, {**state, "items_changed": changed_before + changed})
     return changed, deleted
@@ -216,7 +236,10 @@ def _save_state_in(store: Store, conn: Connection, state: dict[str, Any]) -> Non
 
 def _without_local_fields(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     local = LOCAL_ONLY.get(table, frozenset({"seq"}))
-    return [{k: v for k, v in row.items() if k not in local} for row in rows]
+    return [
+        row if local.isdisjoint(row) else {k: v for k, v in row.items() if k not in local}
+        for row in rows
+    ]
 
 
 def _without_edited_fields(

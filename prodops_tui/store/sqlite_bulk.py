@@ -1,14 +1,16 @@
 """Faster bulk writes on SQLite: an executemany for upserts (the statement is compiled once and
 each row becomes a tuple through the columns' own bind processors, skipping SQLAlchemy's per-row
-parameter building: about half of a sync page's write time), and full-text indexing of inserted
-rows in one statement."""
+parameter building: about half of a sync page's write time; JSON columns are encoded by orjson,
+the text differing from the standard encoder's only in whitespace), and full-text indexing of
+inserted rows in one statement."""
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table
+import orjson
+from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.sql.dml import Insert
 
 Convert = Callable[[Any], Any] | None
@@ -48,7 +50,9 @@ def compile_upsert(
     parameters = []
     for key in compiled.positiontup or []:
         bind = compiled.binds[key]
-        convert = bind.type._cached_bind_processor(dialect)
+        convert: Convert = bind.type._cached_bind_processor(dialect)
+        if isinstance(bind.type, JSON) and not bind.type.none_as_null and convert is not None:
+            convert = _json_text(convert)
         if bind.key in wanted:
             parameters.append(Parameter(str(bind.key), convert))
             continue
@@ -98,3 +102,17 @@ def fts_appended(conn: Connection, table: str) -> Iterator[None]:
         (before,),
     )
     conn.exec_driver_sql(str(found[0]))
+
+
+def _json_text(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A JSON column's bind processor through orjson (None is JSON `null`, as SQLAlchemy stores
+    it when `none_as_null` is off); what orjson refuses (a 65-bit int, an odd type) goes to
+    SQLAlchemy's own processor, which decides as before."""
+
+    def convert(value: Any) -> Any:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:
+            return fallback(value)
+
+    return convert
