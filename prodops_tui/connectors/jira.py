@@ -16,6 +16,8 @@ from prodops_tui.connectors.jira_pull import Scope, fetch, live_ids, pull_issues
 __all__ = ["POINTS_NAMES", "JiraConnector", "jira_budgets"]
 
 USERS_PAGE = 100
+CONFIRM_AT_ONCE = 1000
+"""Issues missing from a sweep that one sync confirms (10 bulk fetches; the rest: next sync)."""
 POINTS_NAMES = ("Story point estimate", "Story Points")
 """Custom field names holding the estimate, tried in order unless `estimate_field` is set."""
 
@@ -30,6 +32,8 @@ class JiraConnector:
 
     kind: ClassVar[str] = "jira"
     streams: ClassVar[tuple[str, ...]] = ("issues",)
+    reconciled: ClassVar[dict[str, str]] = {"issues": "issue"}
+    """Deleted issues drop out of searches: `gone` finds them."""
 
     def __init__(self, http: HttpCore, *, connection_id: str, options: Mapping[str, Any]) -> None:
         self.http = http
@@ -73,6 +77,12 @@ class JiraConnector:
     async def live_ids(self) -> set[str]:
         """Ids of every issue in scope; local issues missing here were deleted remotely."""
         return await live_ids(self.http, await self.scope())
+
+    async def gone(self, stream: str, held: set[str]) -> set[str]:
+        """Held issues Jira no longer has: missing from an id sweep of the scope, then
+        confirmed by a bulk fetch (one moved out of the scope still answers; it is kept)."""
+        missing = sorted(held - await self.live_ids())[:CONFIRM_AT_ONCE]
+        return set((await self.reread(missing)).deleted_ids) if missing else set()
 
     async def reread(self, ids: Sequence[str]) -> Page:
         """The issues' current rows (bulk fetch); ids the site no longer has are `deleted_ids`."""

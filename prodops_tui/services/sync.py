@@ -125,12 +125,13 @@ async def _sync_stream(
         if stream not in connector.streams:
             raise ConnectorError(f"{connector.kind} has no stream {stream!r}", service=conn_id)
         result.cursor = await asyncio.to_thread(_read_cursor, store, conn_id, stream)
+        first_sync = not result.cursor
         await asyncio.to_thread(rescore_left_over, store, conn_id)
         with fewer_collections():
             await _pull_pages(store, connector, stream, result, bulk, written, progress)
         await asyncio.to_thread(bulk.finish)
         await asyncio.to_thread(rescore_synced, store, conn_id, written)
-        result.deleted += await reconcile(store, connector, stream)
+        result.deleted += await reconcile(store, connector, stream, first_sync)
     except (ConnectorError, StoreError, SQLAlchemyError) as exc:
         with suppress(StoreError, SQLAlchemyError):  # else the next Store.open restores search
             await asyncio.to_thread(bulk.finish)

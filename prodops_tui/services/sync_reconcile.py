@@ -1,10 +1,11 @@
 """Items the service no longer has: flagged, archived or dropped locally.
 
 Pages carry the deletions a service reports (`Page.deleted_ids`). A service that only drops an
-item from its lists (GrowthBook: deleted or archived experiments) is asked after a good pull of
-a stream: a connector with `reconciled` (stream -> table) answers `gone(stream, held)` with the
-held ids it no longer has, each confirmed (a sweep alone can miss an item that moved while it
-was paged). Local-only rows (`local:*` plans) are never held by a connection, so never dropped.
+item from its lists (Jira: deleted issues; GrowthBook: deleted or archived experiments) is
+asked after a good incremental pull of a stream: a connector with `reconciled` (stream ->
+table) answers `gone(stream, held)` with the held ids it no longer has, each confirmed (a sweep
+alone can miss an item that moved while it was paged). Local-only rows (`local:*` plans and
+issues) are never held by a connection, so never dropped.
 """
 
 import asyncio
@@ -32,10 +33,11 @@ class Reconciler(Protocol):
     async def gone(self, stream: str, held: set[str]) -> set[str]: ...
 
 
-async def reconcile(store: Store, connector: object, stream: str) -> int:
+async def reconcile(store: Store, connector: object, stream: str, first_sync: bool) -> int:
     """Drop (or flag) this connection's items of `stream` that the service no longer has;
-    the number of rows affected (0 for connectors that do not reconcile the stream)."""
-    if not isinstance(connector, Reconciler) or stream not in connector.reconciled:
+    the number of rows affected (0 for connectors that do not reconcile the stream, and after
+    a first sync, which has just read everything there is)."""
+    if first_sync or not isinstance(connector, Reconciler) or stream not in connector.reconciled:
         return 0
     table = connector.reconciled[stream]
     held = await asyncio.to_thread(_held, store, table, connector.connection_id)
@@ -48,6 +50,8 @@ async def reconcile(store: Store, connector: object, stream: str) -> int:
 def _held(store: Store, table: str, connection_id: str) -> set[str]:
     target = SQLModel.metadata.tables[table]
     query = select(target.c.id).where(target.c.id.startswith(f"{connection_id}:", autoescape=True))
+    if "deleted" in target.c:  # flagged already: not asked about again
+        query = query.where(target.c.deleted.is_(False))
     with store.read() as conn:
         return {str(item) for item in conn.execute(query).scalars()}
 

@@ -96,6 +96,20 @@ async def test_sync_fills_issues_and_a_touch_changes_one(store: Store, fakes: Ru
     assert scalar(store, "SELECT summary FROM issue WHERE key = :k", k=key) == "Changed in Jira"
 
 
+async def test_an_issue_deleted_in_jira_is_flagged_by_the_next_sync(
+    store: Store, fakes: RunningFakes
+) -> None:
+    assert (await sync(store, fakes)).ok
+    key = scalar(store, "SELECT key FROM issue ORDER BY key LIMIT 1")
+    fakes.apps["jira"].state.delete(key)
+    again = await sync(store, fakes)
+    assert again.ok and again.streams[0].deleted == 1
+    assert scalar(store, "SELECT count(*) FROM issue WHERE deleted") == 1
+    assert scalar(store, "SELECT key FROM issue WHERE deleted") == key
+    third = await sync(store, fakes)
+    assert third.ok and third.streams[0].deleted == 0
+
+
 async def test_a_priority_change_reaches_jira_and_a_remote_change_conflicts(
     store: Store, fakes: RunningFakes
 ) -> None:
