@@ -51,10 +51,22 @@ class Org(SQLModel, table=True):
     """Annual recurring revenue in the workspace currency."""
 
 
+LIST_FILTER_INDEX = "ix_issue_list_filters"
+"""SQLite only (migration 0005): the columns query-bar filters test, in display order, so a
+filtered list reads the index instead of the issue rows (PostgreSQL cannot index JSON labels)."""
+
+
 class Issue(SQLModel, table=True):
     """A Jira issue as cached, plus our local-only triage fields."""
 
-    __table_args__ = (Index("ix_issue_updated_seq", "updated", "seq"),)
+    __table_args__ = (
+        Index("ix_issue_updated_seq", "updated", "seq"),
+        Index(
+            LIST_FILTER_INDEX,
+            *("updated", "seq", "status", "priority", "assignee", "type", "labels", "project"),
+            *("triage_state", "status_category", "snoozed_until", "score", "id"),
+        ).ddl_if(dialect="sqlite"),
+    )
 
     seq: int | None = _seq()
     id: str = Field(unique=True)

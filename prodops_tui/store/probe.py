@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest Alembic revision; a test keeps it equal to the migration scripts' head."""
 
 

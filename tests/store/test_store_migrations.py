@@ -9,7 +9,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 from store_helpers import scalar, search
 
-from prodops_tui.models import tables  # noqa: F401
+from prodops_tui.models import tables
+from prodops_tui.models.tables import LIST_FILTER_INDEX
 from prodops_tui.store.engine import postgres_engine, sqlite_engine, sqlite_path
 from prodops_tui.store.migrate import head_revision, include_object, known_revisions, upgrade
 from prodops_tui.store.store import Store
@@ -22,8 +23,8 @@ def _engine(url: str) -> Engine:
 
 
 def test_head_is_the_newest_revision() -> None:
-    assert head_revision() == "0004"
-    assert known_revisions() == {"0001", "0002", "0003", "0004"}
+    assert head_revision() == "0005"
+    assert known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
 
 
 def test_probe_module_agrees_with_the_migration_head() -> None:
@@ -44,6 +45,24 @@ def test_upgraded_schema_matches_the_models(db_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_the_list_filter_index_is_the_models_on_sqlite_only(db_url: str) -> None:
+    """Autogenerate skips it (include_object): its columns are checked here."""
+    from sqlalchemy import inspect
+
+    Store.open(db_url).close()
+    engine = _engine(db_url)
+    try:
+        with engine.connect() as conn:
+            found = {ix["name"]: ix["column_names"] for ix in inspect(conn).get_indexes("issue")}
+    finally:
+        engine.dispose()
+    declared = next(ix for ix in tables.Issue.__table__.indexes if ix.name == LIST_FILTER_INDEX)
+    if db_url.startswith("sqlite"):
+        assert found[LIST_FILTER_INDEX] == [c.name for c in declared.columns]
+    else:
+        assert LIST_FILTER_INDEX not in found
 
 
 OLD_ROWS = [
