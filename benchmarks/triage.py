@@ -1,6 +1,9 @@
 """Issue 4's triage goals headless on a copy of a workspace: a triage key (`1`, accept, no
 dialog; the write runs in a worker) until the row is repainted with the local change, and `d`
-(opening the detail pane at 80x24, where it starts hidden) until it is drawn with the row.
+(opening the detail pane at 80x24, where it starts hidden) until it is drawn with the row:
+once after the cursor rested on the row (its details already read), once right after the
+cursor moved (read on `d`), the latter also until the issue's context (comments, feedback,
+experiments, changes) is drawn.
 
     uv run python benchmarks/triage.py --size large [--count 20] [--out result.json]
 
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from common import summarise
-from keys import drain, repaint, timed_key, until
+from keys import drain, post_key, repaint, timed_key, until
 from textual.pilot import Pilot
 from textual.widgets import Static
 from workspace import ensure_workspace, sqlite_url
@@ -85,6 +88,34 @@ async def open_detail(pilot: Pilot[None], count: int) -> dict[str, Any]:
     return summarise(times).as_dict()
 
 
+async def open_detail_cold(pilot: Pilot[None], count: int) -> dict[str, dict[str, Any]]:
+    """`d` right after a cursor move (pane hidden, the row not read yet): key -> the row's facts
+    drawn ("facts"), and -> its comments/feedback/experiments section drawn too ("context")."""
+    table = pilot.app.screen.query_one(PagedTable)
+    pane = pilot.app.screen.query_one(DetailPane)
+    body = pane.query_one("#detail-body", Static)
+    extra = pane.query_one("#detail-extra", Static)
+    facts, context = [], []
+    for _ in range(count):
+        table.action_cursor_down()
+        row = table.row_at(table.cursor)
+        assert row is not None
+        key = str(row[1])
+        started = time.perf_counter()
+        post_key(pilot.app, "d")
+        await until(lambda key=key: pane.display and key in str(body.render()), poll=0)
+        await repaint(pilot)
+        facts.append((time.perf_counter() - started) * 1000)
+        await until(lambda: bool(str(extra.render()).strip()), poll=0)
+        await repaint(pilot)
+        context.append((time.perf_counter() - started) * 1000)
+        print(f"detail cold {len(facts)}: {facts[-1]:.1f} / {context[-1]:.1f} ms", file=sys.stderr)
+        await rest(pilot)
+        await timed_key(pilot, "d", lambda: not pane.display)
+        await rest(pilot)
+    return {"facts": summarise(facts).as_dict(), "context": summarise(context).as_dict()}
+
+
 async def measure(url: str, count: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     app = ProdOpsApp(url, workspace="bench", actor="bench", sync_interval=0)
@@ -105,6 +136,7 @@ async def measure(url: str, count: int) -> dict[str, Any]:
         await repaint(pilot)
         out["repaint_floor_ms"] = round((time.perf_counter() - started) * 1000, 2)
         out["open_detail_ms"] = await open_detail(pilot, count)
+        out["open_detail_cold_ms"] = await open_detail_cold(pilot, count)
     return out
 
 

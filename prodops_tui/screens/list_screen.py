@@ -238,6 +238,8 @@ class ListScreen(Screen[None]):
 
     def action_toggle_detail(self) -> None:
         self.detail.display = not self.detail.display
+        if self.detail.display:
+            self.detail.load_now()
 
     @on(FilterBar.SearchChanged)
     def search_list(self, event: FilterBar.SearchChanged) -> None:
@@ -265,6 +267,7 @@ class ListScreen(Screen[None]):
     @on(PagedTable.RowSelected)
     def read_detail(self) -> None:
         self.detail.display = True
+        self.detail.load_now()
         self.detail.focus()
 
     @work(thread=True, exclusive=True, group="summary")

@@ -81,7 +81,15 @@ class DetailPane(VerticalScroll):
         self.seq = seq
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DELAY, lambda: self.load(seq))
+        self._timer = self.set_timer(DELAY, self.load_now)
+
+    def load_now(self) -> None:
+        """Read the row waiting for the cursor to rest now (e.g. the pane was just opened)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+            if self.seq is not None:
+                self.load(self.seq)
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self, seq: int) -> None:
