@@ -1,6 +1,6 @@
 """Issue 4's query-bar goal: a query-bar filter over 100k issues <= 100 ms (large workspace).
 
-    uv run python benchmarks/query_bar.py [--size large] [--runs 5]
+    uv run python benchmarks/query_bar.py [--size large | --db PATH] [--runs 5] [--store-only]
 
 Two views of the same queries on the Backlog (100,000 issues):
 - store: parse + the Reader calls behind the table, timed alone (first page of 256 rows, the
@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from common import summarise
@@ -136,8 +137,9 @@ def main() -> None:
     parser.add_argument("--size", default="large")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--store-only", action="store_true", help="skip the headless app")
+    parser.add_argument("--db", type=Path, help="a workspace file to read instead of --size")
     args = parser.parse_args()
-    url = sqlite_url(ensure_workspace(args.size))
+    url = sqlite_url(args.db or ensure_workspace(args.size))
     base = ListQuery("issue", tuple(column.key for column in BACKLOG_COLUMNS))
     print(f"store calls over the {args.size} workspace (median ms, wall/CPU):")
     for text, costs in store_costs(url, base, args.runs).items():
