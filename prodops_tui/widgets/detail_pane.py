@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Markdown, Static
 
+from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import ListQuery, Reader, Row
 from prodops_tui.widgets.safe_text import safe_markdown
 
@@ -85,11 +86,21 @@ class DetailPane(VerticalScroll):
 
     def load_now(self) -> None:
         """Read the row waiting for the cursor to rest now (e.g. the pane was just opened)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-            if self.seq is not None:
-                self.load(self.seq)
+        if self._timer is None or self.seq is None:
+            return
+        self._timer.stop()
+        self._timer = None
+        if self.reader.dialect != "sqlite":
+            self.load(self.seq)  # a network round trip stays off the UI thread
+            return
+        # One row by its key from a local file takes well under a millisecond here; a worker
+        # waited for the GIL behind the list's reads (as Home's first counts did).
+        try:
+            rows = self.reader.rows(self.detail_query, [self.seq])
+        except StoreError:
+            self.load(self.seq)  # the worker reports it the way every read does
+            return
+        self._show_row(self.seq, rows[0] if rows else None)
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self, seq: int) -> None:
