@@ -13,17 +13,25 @@ Cancelled = Callable[[], bool]
 Fetch = Callable[[str, Sequence[Any], Cancelled | None], list[Any]]
 
 WALK_BUDGET = 0.02
-"""Seconds a first page may walk the order's index. Common matches fill a page in a few ms that
-way; rare ones would have it visit every row in display order (random reads over the whole
-table), where reading the table once and sorting the matches is several times faster."""
+"""CPU seconds a first page may walk the order's index. Common matches fill a page in a few ms
+that way; rare ones would have it visit every row in display order (random reads over the whole
+table), where reading the table once and sorting the matches is several times faster. CPU time
+of the reading thread, not wall time: on a busy machine a wall-clock budget ran out while the
+thread waited for a core and threw away a walk that was nearly done."""
+WALK_WALL = 0.25
+"""Wall seconds a walk may take at most (reads from disk cost the thread no CPU)."""
 
 
 def page_rows(fetch: Fetch, q: ListQuery, dialect: str, limit: int) -> list[Any]:
     """The driver rows of a list's first `limit` rows in display order."""
     if q.where is None or dialect != "sqlite":
         return fetch(*page_sql(q, dialect, limit), None)
-    deadline = time.monotonic() + WALK_BUDGET
+    cpu, wall = time.thread_time() + WALK_BUDGET, time.monotonic() + WALK_WALL
+
+    def spent() -> bool:
+        return time.thread_time() > cpu or time.monotonic() > wall
+
     try:
-        return fetch(*page_sql(q, dialect, limit), lambda: time.monotonic() > deadline)
+        return fetch(*page_sql(q, dialect, limit), spent)
     except ReadCancelled:
         return fetch(*page_sql(q, dialect, limit, scan=True), None)
