@@ -2,14 +2,15 @@
 
 PostgreSQL tests run against the server named by PRODOPS_TEST_PG_URL (e.g.
 postgresql://prodops:prodops@127.0.0.1:5432/postgres); each test gets its own database, dropped
-afterwards. Without the variable they are skipped, unless PRODOPS_REQUIRE_PG=1 makes that a
-failure (CI).
+afterwards: `db_url` copies one migrated once per run, `pg_url` and `empty_db_url` start empty.
+Without the variable they are skipped, unless PRODOPS_REQUIRE_PG=1 makes that a failure (CI).
 """
 
 import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,29 +38,70 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'workspace.db'}"
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+def _pg_server() -> str:
     server = os.environ.get(PG_ENV, "")
     if not server:
         if os.environ.get("PRODOPS_REQUIRE_PG") == "1":
             pytest.fail(f"{PG_ENV} is not set but PRODOPS_REQUIRE_PG=1")
         pytest.skip(f"{PG_ENV} is not set")
+    return server
+
+
+def _admin(sql: str) -> None:
     import psycopg
 
+    with psycopg.connect(_admin_dsn(_pg_server()), autocommit=True, connect_timeout=5) as admin:
+        admin.execute(sql)
+
+
+@contextmanager
+def _database(template: str = "") -> Iterator[str]:
+    """A new database (a copy of `template` when given), dropped afterwards."""
     name = f"prodops_test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(_admin_dsn(server), autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        yield _with_database(server, name)
+        yield name
     finally:
-        with psycopg.connect(_admin_dsn(server), autocommit=True, connect_timeout=5) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    with _database() as name:
+        yield _with_database(_pg_server(), name)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A database migrated to head once per run: tests copy it instead of migrating again
+    (the migrations themselves are tested on empty databases, see tests/store)."""
+    from prodops_tui.store.store import Store
+
+    with _database() as name:
+        Store.open(_with_database(_pg_server(), name)).close()
+        yield name
+
+
+@pytest.fixture
+def pg_migrated_url(pg_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database already at the migration head (a copy of the template)."""
+    with _database(template=pg_template) as name:
+        yield _with_database(_pg_server(), name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest) -> str:
     """Each test using it runs once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "pg_migrated_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest) -> str:
+    """Like `db_url`, but the PostgreSQL database is empty too: for tests of migrating and
+    creating a workspace."""
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
     url: str = request.getfixturevalue(fixture)
     return url

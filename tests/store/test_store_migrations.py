@@ -16,6 +16,12 @@ from prodops_tui.store.migrate import head_revision, include_object, known_revis
 from prodops_tui.store.store import Store
 
 
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """These tests create and migrate workspaces: they start from empty databases."""
+    return empty_db_url
+
+
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return sqlite_engine(sqlite_path(url), read_only=False)

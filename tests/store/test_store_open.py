@@ -14,6 +14,12 @@ from prodops_tui.store.migrate import head_revision
 from prodops_tui.store.store import Store
 
 
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """These tests create and migrate workspaces: they start from empty databases."""
+    return empty_db_url
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
