@@ -8,6 +8,7 @@ rapidfuzz's token-set ratio re-ranks them. Scores are 0..1.
 
 import heapq
 import math
+import sys
 import re
 from array import array
 from bisect import bisect_left
@@ -72,7 +73,7 @@ class IssueIndex:
             self.ids.append(issue_id)
             self.keys.append(key)
             self.titles.append(summary)
-            words = tuple(dict.fromkeys(tokens(summary)))
+            words = tuple(dict.fromkeys(map(sys.intern, tokens(summary))))
             self.words.append(words)
             for word in dict.fromkeys((*words, *_WORD.findall(key.lower()))):
                 lists.setdefault(word, []).append(doc)
@@ -89,8 +90,8 @@ class IssueIndex:
         """Every cached, not deleted issue, newest first."""
         sql = "SELECT id, key, summary FROM issue WHERE NOT deleted ORDER BY updated DESC"
         with store.read() as conn:
-            rows = conn.execute(text(sql)).all()
-        return cls((str(i), str(k), str(s or "")) for i, k, s in rows)
+            rows = conn.execute(text(sql))
+            return cls((str(i), str(k), str(s or "")) for i, k, s in rows)
 
     def __len__(self) -> int:
         return len(self.ids)
