@@ -1,5 +1,6 @@
 """UI fixtures: real SQLite workspaces filled through the Store, and a settle() helper."""
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +62,18 @@ async def wait(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.pause()
     await settle(pilot)
+
+
+async def until(
+    pilot: Pilot[None], done: Callable[[], bool], seconds: float = 20.0, what: str = ""
+) -> None:
+    """Let the app run (workers and timers included) until `done()`, or fail saying `what`.
+    A loaded machine can take a while to recompose a footer or finish a worker."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, f"timed out: {what}" if what else "timed out"
+        await wait(pilot)
+        await pilot.pause(0.05)
 
 
 @pytest.fixture

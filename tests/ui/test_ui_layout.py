@@ -1,6 +1,6 @@
 """Layout: every screen usable at 80x24; columns fit the width; date columns show their format."""
 
-from conftest import AppFactory, wait
+from conftest import AppFactory, until, wait
 from test_ui_screens import screen_text, visible_rows
 
 from prodops_tui.widgets.columns import ColumnSpec
@@ -24,9 +24,10 @@ async def test_every_screen_is_usable_at_80x24(workspace_url: str, make_app: App
     async with app.run_test(size=SMALL) as pilot:
         for mode, wanted in EXPECTED.items():
             await app.switch_mode(mode)
-            await wait(pilot)
+            shown = (*wanted, *ALWAYS)
+            await until(pilot, lambda s=shown: all(f in screen_text(app) for f in s), 10, mode)
             text = screen_text(app)
-            for fragment in (*wanted, *ALWAYS):
+            for fragment in shown:
                 assert fragment in text, (mode, fragment)
             if mode in ("home", "calendar"):  # no list table (the calendar is a timeline)
                 continue

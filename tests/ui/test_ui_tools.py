@@ -1,13 +1,12 @@
 """The Tools screen: the inventory with totals, the tool form (validation kept in the form),
 retire and delete with a yes, the export key, and connector health with its keys."""
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import wait
+from conftest import until, wait
 from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
@@ -54,13 +53,6 @@ def query(url: str, sql: str) -> list[Any]:
             return list(conn.execute(text(sql)).all())
     finally:
         store.close()
-
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float = 20.0) -> None:
-    deadline = datetime.now(UTC) + timedelta(seconds=seconds)
-    while not done():
-        assert datetime.now(UTC) < deadline, "timed out"
-        await wait(pilot)
 
 
 def detail(app: ProdOpsApp) -> str:
