@@ -12,7 +12,7 @@ from typing import Any
 
 _MAX_DEPTH = 64
 _MARK_ORDER = ("code", "em", "strong", "strike", "link")
-_WRAP = {"code": "`{}`", "em": "*{}*", "strong": "**{}**", "strike": "~~{}~~"}
+_WRAP = {"code": "`", "em": "*", "strong": "**", "strike": "~~"}
 _MEDIA = "[image]"
 
 Node = dict[str, Any]
@@ -64,17 +64,25 @@ def _block(node: Node, depth: int) -> str:
         return render(node, depth)
     if kind in _INLINE_KINDS or "text" in node:
         return _inline(node, depth)
-    return (
-        _inlines(_children(node), depth) if _all_inline(node) else _blocks(_children(node), depth)
-    )
-
-
-def _all_inline(node: Node) -> bool:
-    return all(_kind(child) in _INLINE_KINDS for child in _children(node))
+    children = _children(node)
+    if all(_kind(child) in _INLINE_KINDS for child in children):
+        return _inlines(children, depth)
+    return _blocks(children, depth)
 
 
 def _inlines(nodes: list[Node], depth: int) -> str:
-    return "".join(_inline(node, depth + 1) for node in nodes)
+    """The nodes' inline text; plain text nodes (most of a document) skip `_inline`."""
+    if depth >= _MAX_DEPTH:
+        return ""
+    parts = []
+    for node in nodes:
+        text = node.get("text")
+        if node.get("type") == "text" and isinstance(text, str):
+            marks = node.get("marks")
+            parts.append(_marked(text, marks) if marks else text)
+        else:
+            parts.append(_inline(node, depth + 1))
+    return "".join(parts)
 
 
 def _inline(node: Node, depth: int) -> str:
@@ -101,6 +109,9 @@ def _inline(node: Node, depth: int) -> str:
 def _marked(text: str, marks: object) -> str:
     if not text or not isinstance(marks, list):
         return text
+    if len(marks) == 1 and isinstance(marks[0], dict) and _kind(marks[0]) in _WRAP:
+        wrap = _WRAP[marks[0]["type"]]  # the common case: one simple mark
+        return wrap + text + wrap
     by_type = {_kind(m): m for m in marks if isinstance(m, dict)}
     for kind in _MARK_ORDER:
         mark = by_type.get(kind)
@@ -110,7 +121,7 @@ def _marked(text: str, marks: object) -> str:
             href = _str_attr(mark, "href")
             text = f"[{text}]({href})" if href else text
         else:
-            text = _WRAP[kind].format(text)
+            text = _WRAP[kind] + text + _WRAP[kind]
     return text
 
 

@@ -44,33 +44,53 @@ def fewer_collections() -> Iterator[None]:
 
 
 async def prefetched(
-    pages: AsyncIterator[Page], depth: int = 4, merge_rows: int = 2000
+    pages: AsyncIterator[Page], ahead_rows: int = 4000, merge_rows: int = 2000
 ) -> AsyncIterator[Page]:
-    """The same pages in order, with up to `depth` fetched ahead so the next requests run while
-    this page is written; pages already waiting are merged (up to `merge_rows` rows) into one
-    write. A fetch error surfaces after the pages before it were yielded."""
-    queue: asyncio.Queue[Page | Exception | None] = asyncio.Queue(depth)
+    """The same pages in order, fetched ahead (up to `ahead_rows` rows waiting, at least one
+    page) so the next requests run while this page is written; pages already waiting are merged
+    (up to `merge_rows` rows) into one write. Counting rows, not pages, keeps the fetches going
+    through a whole merged write of small pages (Jira: 100 a page) without holding many large
+    ones (Zendesk: 1,000). A fetch error surfaces after the pages before it were yielded."""
+    queue: asyncio.Queue[Page | Exception | None] = asyncio.Queue()
+    room = asyncio.Condition()
+    waiting = 0  # rows fetched and not yet taken
+
+    def has_room() -> bool:
+        return waiting == 0 or waiting < ahead_rows
 
     async def fetch() -> None:
+        nonlocal waiting
         try:
             async for page in pages:
-                await queue.put(page)
+                async with room:
+                    await room.wait_for(has_room)
+                    waiting += len(page.rows)
+                queue.put_nowait(page)
         except Exception as exc:  # handed to the consumer, which raises it in order
-            await queue.put(exc)
+            queue.put_nowait(exc)
         else:
-            await queue.put(None)
+            queue.put_nowait(None)
+
+    async def take() -> Page | Exception | None:
+        nonlocal waiting
+        item = await queue.get()
+        if isinstance(item, Page):
+            async with room:
+                waiting -= len(item.rows)
+                room.notify_all()
+        return item
 
     task = asyncio.create_task(fetch())
     try:
-        item = await queue.get()
+        item = await take()
         while isinstance(item, Page):
             batch, rows = [item], len(item.rows)
-            item = await queue.get()
+            item = await take()
             while _mergeable(batch, rows, item, merge_rows):
                 assert isinstance(item, Page)
                 batch.append(item)
                 rows += len(item.rows)
-                item = queue.get_nowait() if not queue.empty() else await queue.get()
+                item = await take()
             yield _merged(batch)
         if isinstance(item, Exception):
             raise item

@@ -218,12 +218,30 @@ async def test_prefetched_merges_waiting_pages_in_order_but_not_across_deletions
         Page("feedback", [{"id": "f"}], cursor="f1"),
     ]
     await asyncio.sleep(0)
-    got = [page async for page in prefetched(_pages(pages), depth=8)]
+    got = [page async for page in prefetched(_pages(pages), ahead_rows=8)]
     assert [p.cursor for p in got][-2:] == ["c3", "f1"]
     applied = {row["id"]: row for page in got for row in page.rows}
     assert applied["a"] == {"id": "a", "v": 2}  # merged or not, the later copy of `a` wins
     assert len(got) <= 4 and sum(len(p.rows) for p in got) <= 5
     assert got[-2].deleted_ids == ("b",) and got[-2].rows == [{"id": "c"}]
+
+
+async def test_prefetched_fetches_ahead_by_rows_while_a_page_is_written() -> None:
+    produced: list[int] = []
+
+    async def source() -> AsyncIterator[Page]:
+        for n in range(20):
+            produced.append(n)
+            await asyncio.sleep(0)
+            yield Page("issue", [{"id": f"{n}:{i}"} for i in range(10)], cursor=str(n))
+
+    pages = prefetched(source(), ahead_rows=25, merge_rows=10)
+    first = await anext(pages)
+    await asyncio.sleep(0.05)  # writing the first page: the fetches go on, up to 25 rows ahead
+    # 1 yielded, 1 taken to try a merge, 3 waiting (30 rows), 1 more fetched and held for room
+    assert first.cursor == "0" and len(produced) == 6
+    rest = [page.cursor async for page in pages]
+    assert rest == [str(n) for n in range(1, 20)] and len(produced) == 20
 
 
 async def test_prefetched_raises_a_fetch_error_after_the_pages_before_it() -> None:
