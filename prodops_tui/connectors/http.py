@@ -4,6 +4,7 @@ Retries 429, 500/502/503/504, timeouts, connect errors and dropped connections; 
 `Retry-After` (a wait beyond `max_wait` raises at once, carrying `retry_after`), else exponential
 backoff with jitter; at most `max_attempts` tries. With `retry=False` (non-idempotent writes) only
 failures where the request was certainly not acted on are retried: 429 and connect errors.
+connectors/retry.py bundles those settings: patient for sync, short for a person waiting.
 Error text names the method and path only: never a query string, header or credential.
 """
 
@@ -135,6 +136,7 @@ class HttpCore:
         budgets: Sequence[RateBudget] = (),
         max_attempts: int = 6,
         max_wait: float = 60.0,
+        connect_timeout: float | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
     ) -> None:
@@ -151,7 +153,7 @@ class HttpCore:
             base_url=url,
             auth=auth,
             transport=transport,
-            timeout=httpx.Timeout(timeout),
+            timeout=httpx.Timeout(timeout, connect=connect_timeout or timeout),
             headers={"User-Agent": _user_agent(), "Accept": "application/json"},
             event_hooks=dict(event_hooks or {}),
             follow_redirects=False,

@@ -83,9 +83,12 @@ def reading(store: Store, feedback_id: str) -> Reading:
 
 
 async def fetch_comments(store: Store, feedback_id: str, secret_for: SecretFor, **http: Any) -> int:
-    """Read a Zendesk ticket's comments from Zendesk and cache them; how many there are."""
+    """Read a Zendesk ticket's comments from Zendesk and cache them; how many there are. A
+    person waits on the thread: one retry at most unless `http` carries another `policy`."""
+    from prodops_tui.connectors.retry import INTERACTIVE
     from prodops_tui.services.registry import open_connector
 
+    http.setdefault("policy", INTERACTIVE)
     connection_id = feedback_id.split(":ticket:", 1)[0]
     table = SQLModel.metadata.tables["connection"]
     with store.read() as conn:

@@ -1,5 +1,6 @@
-"""On-demand Jira reads for triage, cached in the workspace: an issue's transitions (on the
-issue row), its comments (`comment`) and the people it can be assigned to (`person`)."""
+"""On-demand Jira reads for triage and the Backlog's detail pane, cached in the workspace: an
+issue's transitions (on the issue row), its comments (`comment`) and the people it can be
+assigned to (`person`). A person waits on each: they use the INTERACTIVE retry policy."""
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,6 +12,7 @@ from sqlmodel import SQLModel
 
 from prodops_tui.connectors import jira_lookups
 from prodops_tui.connectors.http import HttpCore
+from prodops_tui.connectors.retry import INTERACTIVE
 from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 from prodops_tui.models.enums import OutboxState
 from prodops_tui.services.background import Secrets
@@ -67,7 +69,9 @@ async def jira_for(store: Store, issue_id: str, **http: Any) -> AsyncIterator[Ha
 def run(
     refresh: Callable[[Store, HasHttp, str], Awaitable[T]], store: Store, issue_id: str, **http: Any
 ) -> T:
-    """Open the issue's Jira connection and run one refresh, from a worker thread."""
+    """Open the issue's Jira connection and run one refresh, from a worker thread; one retry
+    at most unless `http` carries another `policy`."""
+    http.setdefault("policy", INTERACTIVE)
 
     async def go() -> T:
         async with jira_for(store, issue_id, **http) as jira:

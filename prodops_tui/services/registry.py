@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from prodops_tui.connectors.auth import OAuthGrant, RefreshingBearer, basic, bearer
 from prodops_tui.connectors.errors import ConnectorError, Rejected
 from prodops_tui.connectors.http import HttpCore, RateBudget
+from prodops_tui.connectors.retry import PATIENT, RetryPolicy
 from prodops_tui.services.push import Writer
 from prodops_tui.services.sync import Connector
 
@@ -50,9 +51,11 @@ async def open_connector(
     transport: Any = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+    policy: RetryPolicy = PATIENT,
 ) -> AsyncIterator[ServiceConnector]:
     """A connector for the row, its HTTP client closed on exit. `save_secret` keeps a renewed
-    OAuth grant; `load_secret` re-reads the stored one (another process may have renewed it)."""
+    OAuth grant; `load_secret` re-reads the stored one (another process may have renewed it);
+    `policy` is how long its requests keep trying (INTERACTIVE when a person waits)."""
     kind = str(connection["kind"])
     if kind not in KINDS:
         raise Rejected(f"unknown connection kind {kind!r}", service=kind)
@@ -61,7 +64,8 @@ async def open_connector(
     helpers: list[HttpCore] = []  # unauthenticated clients for token refreshes, if any
 
     def helper() -> HttpCore:
-        helpers.append(HttpCore(kind, base_url, None, transport=transport, sleep=sleep))
+        plain = HttpCore(kind, base_url, None, transport=transport, sleep=sleep, **policy.options())
+        helpers.append(plain)
         return helpers[-1]
 
     http = HttpCore(
@@ -72,6 +76,7 @@ async def open_connector(
         budgets=_budgets(kind, options),
         sleep=sleep,
         event_hooks=event_hooks,
+        **policy.options(),
     )
     try:
         yield _factory(kind)(http, str(connection["id"]), options)
