@@ -176,12 +176,16 @@ async def ratings(request: Request) -> Response:
     start = int_param(request, "start_time", 0) or 0
     score = request.query_params.get("score", "")
     wanted = {"received": ("good", "bad")}.get(score, (score,) if score else None)
-    items = [
-        (key, rating)
-        for key, rating in zip(*data.ordered("ratings"), strict=True)
-        if key[0] >= start and (wanted is None or rating["score"] in wanted)
-    ]
-    return cursor_page(request, "satisfaction_ratings", items)
+    view = (data.version, start, wanted)
+    cached = getattr(request.app.state, "ratings_view", None)
+    if cached is None or cached[0] != view:  # built once per filter, not once per page
+        items = [
+            (key, rating)
+            for key, rating in zip(*data.ordered("ratings"), strict=True)
+            if key[0] >= start and (wanted is None or rating["score"] in wanted)
+        ]
+        cached = request.app.state.ratings_view = (view, items)
+    return cursor_page(request, "satisfaction_ratings", cached[1])
 
 
 def _live(data: ZendeskData, ticket_id: int) -> dict[str, Any] | None:

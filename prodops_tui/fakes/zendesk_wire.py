@@ -53,6 +53,10 @@ def after(keys: list[Key], position: Key) -> int:
     return bisect_right(keys, position)
 
 
+def _key_of(item: tuple[Key, dict[str, Any]]) -> Key:
+    return item[0]
+
+
 def cursor_page(request: Request, name: str, items: list[tuple[Key, dict[str, Any]]]) -> Response:
     """Zendesk cursor pagination (`page[size]` <= 100, `page[after]`) over sorted items."""
     size = int_param(request, "page[size]", 100)
@@ -65,7 +69,7 @@ def cursor_page(request: Request, name: str, items: list[tuple[Key, dict[str, An
         if decoded is None:
             return error(400, "InvalidPaginationParameter", "page[after] is not a valid cursor.")
         position = decoded
-    start = after([key for key, _ in items], position)
+    start = bisect_right(items, position, key=_key_of)  # O(log n) a page, not a list of keys
     chunk = items[start : start + size]
     more = start + size < len(items)
     last = encode_cursor(chunk[-1][0]) if chunk else None
