@@ -8,8 +8,8 @@ rapidfuzz's token-set ratio re-ranks them. Scores are 0..1.
 
 import heapq
 import math
-import sys
 import re
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
