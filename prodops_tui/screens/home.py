@@ -3,7 +3,7 @@ small charts of the last eight weeks."""
 
 import asyncio
 from contextlib import suppress
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on, work
 from textual.app import ComposeResult
@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from prodops_tui.screens import home_charts as charts
 from prodops_tui.screens.home_cards import (
     CARDS,
     CONFLICTS,
@@ -24,25 +23,15 @@ from prodops_tui.screens.home_cards import (
     Counts,
 )
 from prodops_tui.screens.home_data import Overview, read_overview
-from prodops_tui.services import stats, trends
-from prodops_tui.services.trends import Trends
 from prodops_tui.store.errors import StoreError
 from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery
 from prodops_tui.widgets.activity import DATA
-from prodops_tui.widgets.charts import Chart
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.status_bar import StatusBar
 from prodops_tui.widgets.workspace import Workspace
 
-CHARTS = (
-    ("renewals", "Next renewals"),
-    ("running", "Running experiments (started)"),
-    ("trends", "Trends, 8 weeks"),
-    ("themes", "Feedback themes, 8 weeks"),
-    ("top", "Top requests, 8 weeks: evidence, orgs, ARR"),
-    ("adoption", "Adoption, shipped in 8 weeks"),
-)
-"""Home's chart boxes (id, title) in reading order."""
+if TYPE_CHECKING:
+    from prodops_tui.services.trends import Trends
 COUNT_STEPS = (
     ("issues",),
     ("issues_untriaged",),
@@ -226,6 +215,9 @@ class HomeScreen(Screen[None]):
 
     def _load_conflicts_and_charts(self) -> None:
         """After the exact counts: experiments in conflict, then the charts."""
+        from prodops_tui.screens import home_charts as charts
+        from prodops_tui.services import stats, trends
+
         reader = self.workspace.reader
         conflicts = len(trends.experiments_in_conflict(reader, self.workspace.today()))
         self.app.call_from_thread(self._show_counts, {"experiment_conflicts": conflicts})
@@ -247,8 +239,10 @@ class HomeScreen(Screen[None]):
 
     async def _mount_charts(self) -> None:
         """The boxes below the cards, after the first frame (which only waits for the cards)."""
+        from prodops_tui.screens import home_charts as charts
+
         for grid in self.query("#charts").results(Grid):  # none while the app shuts down
-            await grid.mount_all(Chart(title, id=key) for key, title in CHARTS)
+            await grid.mount_all(charts.boxes())
             self._charts_ready = True
         if not self._charts_ready:
             return
@@ -264,22 +258,15 @@ class HomeScreen(Screen[None]):
             self._show_lists(o)
 
     def _show_lists(self, o: Overview) -> None:
-        renewals = [(r[0], r[1], r[2], r[3]) for r in o.renewals]
-        self.query_one("#renewals", Chart).show_lines(
-            charts.short_list(renewals, 9), "No renewals ahead"
-        )
-        running = [(r[0], r[1], r[2], None) for r in o.running]
-        self.query_one("#running", Chart).show_lines(
-            charts.short_list(running, 0), "No experiment is running"
-        )
+        from prodops_tui.screens import home_charts as charts  # imported with the boxes
 
-    def _show_trends(self, t: Trends) -> None:
+        charts.show_lists(self, o.renewals, o.running)
+
+    def _show_trends(self, t: "Trends") -> None:
+        from prodops_tui.screens import home_charts as charts  # imported with the boxes
+
         self._trends = t
         if not self._charts_ready:
             return
-        self.query_one("#trends", Chart).show_sparks(charts.trend_rows(t), charts.EMPTY["trends"])
-        self.query_one("#themes", Chart).show_sparks(charts.theme_rows(t), charts.EMPTY["themes"])
-        self.query_one("#top", Chart).show_lines(charts.top_lines(t), charts.EMPTY["top"])
-        adoption = charts.adoption_lines(t)
-        self.query_one("#adoption", Chart).show_lines(adoption, charts.EMPTY["adoption"])
+        charts.show_trends(self, t)
         self.post_message(self.Charted())

@@ -1,15 +1,26 @@
-"""What Home's chart boxes say: the period's trends and short lists, as safe text lines."""
+"""Home's chart boxes and what they say: the period's trends and short lists, as safe text
+lines. Imported after Home's first frame (it pulls in the stats and trends services)."""
 
 from collections.abc import Sequence
 
 from textual.content import Content
+from textual.dom import DOMNode
 
 from prodops_tui.services.stats import WeekScore, bar
 from prodops_tui.services.trends import Trends
 from prodops_tui.store.reads import Row
-from prodops_tui.widgets.charts import SparkRow, spark_lines
+from prodops_tui.widgets.charts import Chart, SparkRow, spark_lines
 from prodops_tui.widgets.safe_text import safe_text
 
+CHARTS = (
+    ("renewals", "Next renewals"),
+    ("running", "Running experiments (started)"),
+    ("trends", "Trends, 8 weeks"),
+    ("themes", "Feedback themes, 8 weeks"),
+    ("top", "Top requests, 8 weeks: evidence, orgs, ARR"),
+    ("adoption", "Adoption, shipped in 8 weeks"),
+)
+"""Home's chart boxes (id, title) in reading order."""
 WEEKS = 8
 """Home's charts cover the last eight weeks."""
 EMPTY = {
@@ -118,3 +129,24 @@ __all__ = [
     "top_lines",
     "trend_rows",
 ]
+
+
+def boxes() -> list[Chart]:
+    """Home's empty chart boxes in reading order."""
+    return [Chart(title, id=key) for key, title in CHARTS]
+
+
+def show_lists(home: DOMNode, renewals: Sequence[Row], running: Sequence[Row]) -> None:
+    """The next renewals and the running experiments, in their boxes on `home`."""
+    due = [(r[0], r[1], r[2], r[3]) for r in renewals]
+    home.query_one("#renewals", Chart).show_lines(short_list(due, 9), "No renewals ahead")
+    started = [(r[0], r[1], r[2], None) for r in running]
+    home.query_one("#running", Chart).show_lines(short_list(started, 0), "No experiment is running")
+
+
+def show_trends(home: DOMNode, t: Trends) -> None:
+    """The period's trends, themes, top requests and adoption, in their boxes on `home`."""
+    home.query_one("#trends", Chart).show_sparks(trend_rows(t), EMPTY["trends"])
+    home.query_one("#themes", Chart).show_sparks(theme_rows(t), EMPTY["themes"])
+    home.query_one("#top", Chart).show_lines(top_lines(t), EMPTY["top"])
+    home.query_one("#adoption", Chart).show_lines(adoption_lines(t), EMPTY["adoption"])

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from prodops_tui.models.enums import ExperimentStatus, ToolStatus
 from prodops_tui.screens.home_cards import Counts
-from prodops_tui.services.trends import sources
+from prodops_tui.services.sources import sources
 from prodops_tui.store.reads import SUMMARY_STEPS, ListQuery, Row
 from prodops_tui.widgets.workspace import Workspace
 

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from prodops_tui.services import stats, trends
+from prodops_tui.services.sources import Source, sources
 from prodops_tui.services.stats import Adoption, Period, TopIssue, WeekScore
 from prodops_tui.services.tools import Renewal, renewals_within
-from prodops_tui.services.trends import Source, Trends
+from prodops_tui.services.trends import Trends
 from prodops_tui.store import digest_sql
 from prodops_tui.store.reads import Reader
 
@@ -214,6 +215,6 @@ def gather(reader: Reader, *, now: datetime, since: str, workspace: str) -> Dige
         conflicts=[str(row[1]) for row in digest_sql.experiment_names(reader, conflicts)],
         renewals=renewals_within(reader, RENEWAL_DAYS, now.date()),
         tool_changes=_tool_changes(reader, period),
-        sources=trends.sources(reader, now),
+        sources=sources(reader, now),
         charts=trends.read_trends(reader, (chart_start, now), TOP),
     )

@@ -1,14 +1,12 @@
-"""The trend charts of a period in one read (Home's charts, the digest's), and source health."""
+"""The trend charts of a period in one read (Home's charts, the digest's) and the experiments in
+conflict; source health is services/sources.py."""
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
 from prodops_tui.models.enums import ExperimentStatus
 from prodops_tui.services import stats
 from prodops_tui.services.conflicts import conflicting_ids
-from prodops_tui.services.staleness import DEFAULT_INTERVAL_MINUTES, interval_minutes, is_stale
 from prodops_tui.services.stats import (
     Adoption,
     DecisionWeeks,
@@ -17,16 +15,9 @@ from prodops_tui.services.stats import (
     TopIssue,
     WeekScore,
 )
-from prodops_tui.store import stats_sql
 from prodops_tui.store.reads import ListQuery, Reader
 
-__all__ = [
-    "Source",
-    "Trends",
-    "experiments_in_conflict",
-    "read_trends",
-    "sources",
-]
+__all__ = ["Trends", "experiments_in_conflict", "read_trends"]
 
 
 @dataclass(frozen=True)
@@ -63,59 +54,6 @@ def read_trends(reader: Reader, period: Period, top: int = 5) -> Trends:
         top=stats.top_issues(reader, top, period),
         adoption=stats.adoption(reader, period, top),
     )
-
-
-@dataclass(frozen=True)
-class Source:
-    """One connection as Home and the digest judge it."""
-
-    id: str
-    kind: str
-    name: str
-    last_success: datetime | None
-    error: str
-    """The newest stream error not followed by a success; "" when none."""
-    state: str
-    """ok, failing, stale or never synced."""
-
-
-def _moment(value: object) -> datetime | None:
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _options(value: object) -> dict[str, Any]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {}
-    return value if isinstance(value, dict) else {}
-
-
-def sources(
-    reader: Reader, now: datetime, sync_minutes: float = DEFAULT_INTERVAL_MINUTES
-) -> list[Source]:
-    """Every connection with its last good sync, its pending error and its state: failing,
-    never synced, stale when a stream has not synced within the connection's interval (the
-    Tools screen's rule, services/staleness.py; `sync_minutes` is the app's interval) or ok."""
-    found = []
-    for id_, kind, name, options, newest, oldest, unsynced, error in stats_sql.source_health(
-        reader
-    ):
-        last, minutes = _moment(newest), interval_minutes(_options(options), sync_minutes)
-        if error:
-            state = "failing"
-        elif last is None:
-            state = "never synced"
-        elif unsynced or is_stale(_moment(oldest), now, minutes):
-            state = "stale"
-        else:
-            state = "ok"
-        found.append(Source(str(id_), str(kind), str(name), last, str(error or ""), state))
-    return found
 
 
 PLAN_COLUMNS = (

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 from stats_rows import HOSTILE, NOW, at, fill_stats
 
-from prodops_tui.services import trends
 from prodops_tui.services.digest import Digest, gather, parse_since, result_line
 from prodops_tui.services.digest_render import render
+from prodops_tui.services.sources import sources
 from prodops_tui.store.reads import Reader
 from prodops_tui.store.store import Store
 
@@ -196,7 +196,7 @@ def test_a_source_is_stale_past_its_sync_interval(store: Store, db_url: str) -> 
     reader = Reader(db_url)
 
     def states(app_minutes: float = 0.0) -> dict[str, str]:
-        return {s.id: s.state for s in trends.sources(reader, NOW, app_minutes)}
+        return {s.id: s.state for s in sources(reader, NOW, app_minutes)}
 
     try:
         assert states() == {"c-jira": "stale", "c-zd": "failing"}  # Jira synced 3 h ago
