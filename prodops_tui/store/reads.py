@@ -129,11 +129,6 @@ def _first_line(exc: BaseException, secret: str | None = None) -> str:
     return line.replace(secret, "***") if secret else line
 
 
-_FRESHNESS_SQL = (
-    "SELECT c.kind, max(s.last_success_at) FROM connection c"
-    " LEFT JOIN sync_state s ON s.connection_id = c.id GROUP BY c.id, c.kind ORDER BY c.kind, c.id"
-)
-
 _SYNCERS_SQL = (
     "SELECT c.kind, m.value FROM workspace_meta m JOIN connection c"
     " ON m.key = 'sync.lock:' || c.id ORDER BY c.kind, c.id"
@@ -185,10 +180,6 @@ class Reader:
         sql, params, keys = summary_sql(self.dialect, today or date.today(), keys)
         values = self._fetch(sql, params)[0]
         return {key: int(value) for key, value in zip(keys, values, strict=True)}
-
-    def freshness(self) -> list[tuple[str, str | None]]:
-        """(connection kind, last successful sync of any of its streams) for each connection."""
-        return [(str(kind), _datetime_text(at)) for kind, at in self._fetch(_FRESHNESS_SQL, [])]
 
     def fetch(
         self, sql: str, params: Sequence[Any], cancelled: Cancelled | None = None

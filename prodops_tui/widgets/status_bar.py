@@ -1,4 +1,5 @@
-"""StatusBar: workspace, read-only badge, freshness per source and the current list's size."""
+"""StatusBar: workspace, read-only badge, freshness per source and the current list's size. A
+source is stale by the rule Home, the digest and the Tools screen use (services/staleness.py)."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -10,12 +11,11 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Label
 
+from prodops_tui.services.sources import Source, sources
 from prodops_tui.store.errors import StoreError
 from prodops_tui.widgets.safe_text import safe_text
 from prodops_tui.widgets.workspace import Workspace
 
-STALE_AFTER = timedelta(hours=24)
-"""A source not synced for this long is marked stale."""
 SYNC_GIVEN_UP = timedelta(hours=1)
 """A sync lock record this old without a finish is a syncer that died, not one running."""
 REFRESH_SECONDS = 60.0
@@ -52,9 +52,9 @@ def syncing_elsewhere(syncers: list[tuple[str, str]], now: datetime) -> dict[str
     return found
 
 
-def _age_part(kind: str, moment: datetime, now: datetime) -> Content:
+def _age_part(kind: str, moment: datetime, now: datetime, stale: bool) -> Content:
     when = f" {age(moment, now)} ago"
-    if now - moment > STALE_AFTER:
+    if stale:
         return Content.assemble(safe_text(kind), (f"{when} (stale)", "$text-warning"))
     return Content.assemble(safe_text(kind), when)
 
@@ -82,7 +82,7 @@ class StatusBar(Horizontal):
     def __init__(self, workspace: Workspace, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.workspace = workspace
-        self._last: tuple[list[tuple[str, str | None]], dict[str, int], dict[str, str]] = (
+        self._last: tuple[list[Source], dict[str, int], dict[str, str]] = (
             [],
             {},
             {},
@@ -116,17 +116,17 @@ class StatusBar(Horizontal):
     def load_freshness(self) -> None:
         reader = self.workspace.reader
         try:
-            sources = reader.freshness()
+            found = sources(reader, self.workspace.clock(), self.workspace.sync_minutes)
             summary = reader.summary(self.workspace.today(), OUTBOX_COUNTS)
             elsewhere = syncing_elsewhere(reader.syncers(), datetime.now(UTC))
         except StoreError:  # the workspace went away: keep the last line, the watcher says why
-            sources, summary, elsewhere = self._last
-        self._last = (sources, summary, elsewhere)
-        self.app.call_from_thread(self._show_freshness, sources, summary, elsewhere)
+            found, summary, elsewhere = self._last
+        self._last = (found, summary, elsewhere)
+        self.app.call_from_thread(self._show_freshness, found, summary, elsewhere)
 
     def _show_freshness(
         self,
-        sources: list[tuple[str, str | None]],
+        found: list[Source],
         summary: dict[str, int],
         elsewhere: dict[str, str],
     ) -> None:
@@ -138,7 +138,8 @@ class StatusBar(Horizontal):
         parts: list[Content] = []
         if activity is not None and activity.unreachable:
             parts.append(safe_text(activity.unreachable).stylize("$text-error"))
-        for kind, last in sources:
+        for source in found:
+            kind = source.kind
             if kind in syncing:
                 parts.append(Content.assemble(safe_text(kind), " syncing…"))
             elif kind in errors:
@@ -146,10 +147,10 @@ class StatusBar(Horizontal):
                 parts.append(Content.assemble(safe_text(kind), error))
             elif kind in elsewhere:
                 parts.append(safe_text(f"{kind} syncing ({elsewhere[kind]})…"))
-            elif last is None:
+            elif source.last_success is None:
                 parts.append(Content.assemble(safe_text(kind), (" never synced", stale)))
             else:
-                parts.append(_age_part(kind, parse_moment(last), now))
+                parts.append(_age_part(kind, source.last_success, now, source.stale))
         queued = summary.get("outbox_pending", 0)
         conflicts = summary.get("outbox_conflict", 0)
         if queued:

@@ -1,4 +1,4 @@
-"""Read path: summary, freshness, threads, cancellation, errors and import hygiene."""
+"""Read path: summary, threads, cancellation, errors and import hygiene."""
 
 import subprocess
 import sys
@@ -31,14 +31,6 @@ def test_summary_counts(reader: Reader) -> None:
     }
     later = reader.summary(today=TODAY + timedelta(days=11))
     assert (later["renewals_30"], later["renewals_90"]) == (0, 1)
-
-
-def test_freshness_per_connection(reader: Reader) -> None:
-    assert reader.freshness() == [
-        ("growthbook", None),
-        ("jira", "2024-05-06 09:00:00"),
-        ("zendesk", "2024-05-05 12:00:00"),
-    ]
 
 
 def test_threads_read_concurrently_and_reuse_connections(reader: Reader) -> None:

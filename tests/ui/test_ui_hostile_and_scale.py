@@ -67,7 +67,9 @@ async def test_paging_through_100k_rows(big_url: str, make_app: AppFactory) -> N
 def test_app_import_stays_light() -> None:
     code = (
         "import sys, prodops_tui.app; "
-        "heavy = [m for m in ('sqlmodel', 'sqlalchemy', 'httpx', 'pydantic') if m in sys.modules]; "
+        "heavy = [m for m in ('sqlmodel', 'sqlalchemy', 'httpx', 'pydantic', "
+        "'prodops_tui.services.trends', 'prodops_tui.services.stats', "
+        "'prodops_tui.services.conflicts') if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

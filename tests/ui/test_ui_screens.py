@@ -7,8 +7,10 @@ from conftest import AppFactory, wait
 from textual.command import CommandPalette
 from textual.content import Content
 from textual.widgets import Label, OptionList
+from ui_rows import connections
 
 from prodops_tui.screens.help import HelpScreen
+from prodops_tui.store.store import Store
 from prodops_tui.widgets.paged_table import PagedTable
 
 SIZE = (120, 36)
@@ -190,7 +192,7 @@ async def test_slash_filters_tools(workspace_url: str, make_app: AppFactory) -> 
             await pilot.press("escape")
 
 
-async def test_sources_older_than_a_day_are_marked_stale(
+async def test_sources_not_synced_within_their_interval_are_marked_stale(
     workspace_url: str, make_app: AppFactory
 ) -> None:
     app = make_app(workspace_url)
@@ -208,3 +210,25 @@ async def test_sources_older_than_a_day_are_marked_stale(
         jira = line.plain.index(" 5m ago")
         assert not [s for s in line.spans if s.start <= jira < s.end]
         assert "zendesk 3d ago (stale)" in screen_text(app)
+
+
+async def test_the_status_bar_judges_staleness_by_each_connections_interval(
+    workspace_url: str, make_app: AppFactory
+) -> None:
+    """Jira synced 5 minutes ago every 2 minutes is stale; Zendesk synced 3 days ago weekly is
+    not (services/staleness.py, as Home and the Tools screen judge them)."""
+    store = Store.open(workspace_url)
+    try:
+        jira, zendesk = connections()
+        jira["options"] = {"sync_minutes": 2}
+        zendesk["options"] = {"sync_minutes": 7 * 24 * 60}
+        store.upsert("connection", [jira, zendesk])
+    finally:
+        store.close()
+    app = make_app(workspace_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot)
+        label = app.screen.query_one("#status-freshness", Label)
+        line = str(label.render())
+        assert "jira 5m ago (stale)" in line
+        assert "zendesk 3d ago" in line and "zendesk 3d ago (stale)" not in line
