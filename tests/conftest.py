@@ -32,6 +32,18 @@ def _with_database(url: str, name: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
+@pytest.fixture(autouse=True)
+def keyring_chosen_per_test() -> Iterator[None]:
+    """keyring picks its backend once per process, from the environment of the moment; forget
+    it around every test so that each test's PYTHON_KEYRING_BACKEND (or set_keyring) counts,
+    whichever tests ran before it in this process."""
+    import keyring.core
+
+    keyring.core._keyring_backend = None  # type: ignore[attr-defined]
+    yield
+    keyring.core._keyring_backend = None  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """The URL of a not-yet-existing SQLite workspace file in the test's tmp_path."""

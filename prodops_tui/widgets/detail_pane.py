@@ -73,9 +73,11 @@ class DetailPane(VerticalScroll):
         yield Static("", id="detail-extra")
 
     def show_extra(self, seq: int, extra: Content) -> None:
-        """Add what the screen read about the row beside it (ignored once the cursor moved)."""
-        if seq == self.seq:
-            self.query_one("#detail-extra", Static).update(extra)
+        """Add what the screen read about the row beside it (ignored once the cursor moved, or
+        when the read lands while the pane is being taken down)."""
+        place = self.query("#detail-extra")
+        if seq == self.seq and place:
+            place.first(Static).update(extra)
 
     def show(self, seq: int) -> None:
         """Follow the cursor to the row `seq` (after a short rest)."""
