@@ -156,11 +156,12 @@ class InboxScreen(InboxActions):
     def _show_reading(
         self, item: "Reading", issues: list[Any], twins: list[Any], note: str
     ) -> None:
-        if item.id != self.current_id():
+        place = self.query("#inbox-reading")  # not there while mounting or taken down
+        if item.id != self.current_id() or not place:
             return
         self.reading = item
         self.suggested = issues[0] if issues else None
-        self.query_one("#inbox-reading", Static).update(render_reading(item, issues, twins, note))
+        place.first(Static).update(render_reading(item, issues, twins, note))
 
     @work(group="thread")
     async def fetch_thread(self, feedback_id: str) -> None:
