@@ -30,6 +30,8 @@ def list_edits(options: "Options", everything: bool = False) -> None:
     from sqlalchemy import select
     from sqlmodel import SQLModel
 
+    from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
+
     table = SQLModel.metadata.tables["outbox"]
     query = select(*(table.c[c] for c in _COLUMNS)).order_by(table.c.created_at, table.c.id)
     if not everything:
@@ -73,6 +75,8 @@ async def _restore(store: "Store") -> list[str]:
 def _full_id(store: "Store", prefix: str) -> str:
     from sqlalchemy import select
     from sqlmodel import SQLModel
+
+    from prodops_tui.models import tables  # noqa: F401  (registers the tables on the metadata)
 
     table = SQLModel.metadata.tables["outbox"]
     with store.read() as conn:

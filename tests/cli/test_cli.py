@@ -106,6 +106,19 @@ def test_unwritable_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     _assert_one_line_error(_run("demo", "--size", "tiny"), str(blocker))
 
 
+def test_outbox_lists_edits_in_a_fresh_process(tmp_path: Path) -> None:
+    """`prodops outbox` alone (no other command has imported the models in that process)."""
+    from prodops_tui.store.store import Store
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    Store.open(url).close()
+    _configure(f'[workspaces.w]\nurl = "{url}"\n')
+    result = _run("--workspace", "w", "outbox")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the outbox is empty" in result.stdout
+
+
 def test_workspaces_lists_names_and_masks_passwords() -> None:
     _configure('[workspaces.team]\nurl = "postgresql://u:hunter2@db/prodops"\nread_only = true\n')
     result = CliRunner().invoke(cli, ["workspaces"])
