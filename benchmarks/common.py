@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import resource
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -54,3 +56,11 @@ def rss_mb() -> float:
 def peak_rss_mb() -> float:
     """Peak resident set size of this process (ru_maxrss is in KB on Linux), in MB."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def emit_json(result: dict[str, Any], out: Path | None) -> None:
+    """Print a benchmark's result as JSON, and write it to `out` when given."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if out:
+        out.write_text(text)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import multiprocessing
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from common import emit_json
 from workspace import TODAY
 
 from prodops_tui.cli.build import fake_connections
@@ -138,10 +138,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     result = measure(args.issues, args.latency)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+    emit_json(result, args.out)
 
 
 if __name__ == "__main__":

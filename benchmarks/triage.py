@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import shutil
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import summarise
+from common import emit_json, summarise
 from keys import drain, post_key, repaint, timed_key, until
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -152,10 +151,7 @@ def main() -> None:
         copy = Path(folder) / "workspace.db"
         shutil.copyfile(source, copy)
         result = asyncio.run(measure(sqlite_url(copy), args.count))
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+    emit_json(result, args.out)
 
 
 if __name__ == "__main__":
